@@ -1,0 +1,57 @@
+package io.flotilla.manager.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.api.ObjectKey;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable object store with Kubernetes semantics: every object is a JSON document
+ * {@code {apiVersion, kind, metadata, spec, status}}; writes are optimistic on
+ * {@code metadata.resourceVersion}. Implementations are thread-safe and blocking: call them from
+ * a worker pool, never from an event loop. A method that returns has made its write durable
+ * (it survives {@code kill -9} of the process).
+ */
+public interface Store extends AutoCloseable {
+
+    Optional<ObjectNode> get(ObjectKey key);
+
+    /** Objects of a kind, sorted by namespace then name; {@code namespace == null} lists all namespaces. */
+    List<ObjectNode> list(Kind kind, String namespace);
+
+    /**
+     * Stores a new object. Sets {@code metadata.uid}, {@code creationTimestamp},
+     * {@code resourceVersion} and {@code generation = 1}; any incoming resourceVersion is ignored.
+     *
+     * @throws StoreException.AlreadyExists when the key is taken
+     */
+    ObjectNode create(ObjectNode object);
+
+    /**
+     * Replaces metadata (labels, annotations) and spec; the stored status is kept.
+     * A non-empty incoming {@code metadata.resourceVersion} must equal the stored one.
+     * {@code generation} is incremented when spec changed.
+     *
+     * @throws StoreException.NotFound when absent
+     * @throws StoreException.Conflict on a stale resourceVersion
+     */
+    ObjectNode update(ObjectNode object);
+
+    /** Replaces only {@code status}; same resourceVersion rule as {@link #update}. */
+    ObjectNode updateStatus(ObjectNode object);
+
+    /**
+     * Deletes the object; when {@code expectedResourceVersion} is non-null it must match.
+     *
+     * @return the deleted object, or empty when there was none
+     */
+    Optional<ObjectNode> delete(ObjectKey key, String expectedResourceVersion);
+
+    /** Registers a listener called after every durable write, on the writing thread, in commit order. */
+    void addListener(StoreListener listener);
+
+    @Override
+    void close();
+}
