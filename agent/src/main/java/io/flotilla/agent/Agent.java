@@ -1,0 +1,136 @@
+package io.flotilla.agent;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.flotilla.agent.cluster.ClusterProbe;
+import io.flotilla.agent.connection.AgentState;
+import io.flotilla.agent.connection.Backoff;
+import io.flotilla.agent.connection.ManagerConnection;
+import io.flotilla.proto.v1.ClusterHealth;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One agent: registers with the manager (once; the credential is kept in the state dir), keeps the
+ * stream open, and reports whether it can reach its own cluster's API. It keeps running when that
+ * API is down, and says so in the Cluster's status.
+ */
+public final class Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final Vertx vertx;
+    private final KubernetesClient kube;
+    private final ClusterProbe probe;
+    private volatile ClusterHealth health = ClusterHealth.newBuilder().setApiReachable(false)
+            .setMessage("not probed yet").build();
+    private ManagerConnection connection;
+    private long probeTimer = -1;
+
+    private Agent(AgentConfig config, Vertx vertx) throws IOException {
+        this.config = config;
+        this.vertx = vertx;
+        Config kubeConfig = config.kubeconfig() == null ? new io.fabric8.kubernetes.client.ConfigBuilder().build()
+                : Config.fromKubeconfig(Files.readString(config.kubeconfig()));
+        kubeConfig.setRequestTimeout(5_000);
+        kubeConfig.setConnectionTimeout(3_000);
+        kubeConfig.setRequestRetryBackoffLimit(0);
+        this.kube = new KubernetesClientBuilder().withConfig(kubeConfig)
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+        this.probe = new ClusterProbe(kube);
+    }
+
+    /** Starts an agent; fails when it holds no credential and the token is refused. */
+    public static Future<Agent> start(AgentConfig config) {
+        Vertx vertx = Vertx.vertx();
+        return vertx.executeBlocking(() -> new Agent(config, vertx))
+                .compose(agent -> agent.run().map(agent))
+                .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+    }
+
+    private Future<Void> run() {
+        return vertx.executeBlocking(() -> AgentState.load(config.stateDir()))
+                .compose(this::stateOrRegister)
+                .compose(state -> {
+                    probeTimer = vertx.setPeriodic(0, config.probeInterval().toMillis(), id -> probeNow());
+                    connection = new ManagerConnection(vertx, config.manager(),
+                            new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
+                            () -> health, message -> LOG.debug("Manager message {}", message.getKindCase()));
+                    connection.start(state);
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<AgentState> stateOrRegister(Optional<AgentState> saved) {
+        if (saved.isPresent() && saved.get().clusterName().equals(config.clusterName())) {
+            LOG.info("Using the stored credential of cluster {}/{}", saved.get().clusterNamespace(), saved.get().clusterName());
+            return Future.succeededFuture(saved.get());
+        }
+        if (config.token() == null || config.token().isBlank()) {
+            return Future.failedFuture(new IllegalStateException("no credential in " + config.stateDir()
+                    + " for cluster " + config.clusterName() + " and no --token given: create one with 'flotilla token create'"));
+        }
+        return registerWithRetry(new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
+                () -> ThreadLocalRandom.current().nextDouble()))
+                .compose(resp -> vertx.executeBlocking(() -> {
+                    AgentState state = new AgentState(config.manager().toString(), resp.getClusterNamespace(),
+                            resp.getClusterName(), resp.getCredential());
+                    state.save(config.stateDir());
+                    LOG.info("Registered as cluster {}/{}; credential stored in {}", state.clusterNamespace(),
+                            state.clusterName(), config.stateDir());
+                    return state;
+                }));
+    }
+
+    /** A refused token fails at once; an unreachable manager is retried. */
+    private Future<io.flotilla.proto.v1.RegisterResponse> registerWithRetry(Backoff backoff) {
+        return ManagerConnection.register(vertx, config.manager(), config.token(), config.clusterName(), config.labels())
+                .recover(e -> {
+                    if (e instanceof ManagerConnection.RegistrationRefused) {
+                        return Future.failedFuture(e);
+                    }
+                    Duration delay = backoff.next();
+                    LOG.warn("Cannot register with the manager at {} ({}); retrying in {} ms", config.manager(),
+                            e.getMessage(), delay.toMillis());
+                    return vertx.timer(delay.toMillis()).compose(v -> registerWithRetry(backoff));
+                });
+    }
+
+    private void probeNow() {
+        vertx.executeBlocking(probe::probe, false).onSuccess(h -> {
+            if (h.getApiReachable() != health.getApiReachable()) {
+                if (h.getApiReachable()) {
+                    LOG.info("Cluster API reachable ({})", h.getKubernetesVersion());
+                } else {
+                    LOG.warn("Cluster API unreachable: {}", h.getMessage());
+                }
+            }
+            health = h;
+        });
+    }
+
+    public ManagerConnection connection() {
+        return connection;
+    }
+
+    public Future<Void> stop() {
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
+        }
+        Future<Void> stopped = connection == null ? Future.succeededFuture() : connection.stop();
+        return stopped.eventually(() -> vertx.executeBlocking(() -> {
+            kube.close();
+            return null;
+        })).eventually(vertx::close);
+    }
+}

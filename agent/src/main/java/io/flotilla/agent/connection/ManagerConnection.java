@@ -1,0 +1,225 @@
+package io.flotilla.agent.connection;
+
+import io.flotilla.proto.v1.AgentMessage;
+import io.flotilla.proto.v1.AgentStreamGrpcClient;
+import io.flotilla.proto.v1.ClusterHealth;
+import io.flotilla.proto.v1.Heartbeat;
+import io.flotilla.proto.v1.Hello;
+import io.flotilla.proto.v1.ManagerMessage;
+import io.flotilla.proto.v1.RegisterRequest;
+import io.flotilla.proto.v1.RegisterResponse;
+import io.flotilla.proto.v1.RegistrationGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The agent's side of the protocol: {@code Register} once, then one {@code Connect} stream kept open,
+ * re-opened with jittered exponential backoff whenever it ends. Event-loop confined (one Vert.x context).
+ */
+public final class ManagerConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagerConnection.class);
+    public static final String AGENT_VERSION = "0.1.0";
+
+    private final Vertx vertx;
+    private final GrpcClient client;
+    private final SocketAddress address;
+    private final Backoff backoff;
+    private final Supplier<ClusterHealth> health;
+    private final Consumer<ManagerMessage> onMessage;
+    private AgentState state;
+    private GrpcClientRequest<AgentMessage, ManagerMessage> stream;
+    private long heartbeatTimer = -1;
+    private long reconnectTimer = -1;
+    private boolean stopped;
+    private boolean connected;
+
+    /**
+     * @param health    latest known health of the downstream cluster API (cheap: cached by the caller)
+     * @param onMessage manager messages other than the welcome (deployments, contents, acks)
+     */
+    public ManagerConnection(Vertx vertx, URI manager, Backoff backoff, Supplier<ClusterHealth> health,
+                             Consumer<ManagerMessage> onMessage) {
+        this.vertx = vertx;
+        this.client = GrpcClient.client(vertx);
+        this.address = SocketAddress.inetSocketAddress(manager.getPort() < 0 ? 80 : manager.getPort(), manager.getHost());
+        this.backoff = backoff;
+        this.health = health;
+        this.onMessage = onMessage;
+    }
+
+    /** Rejected registration: retrying with the same token cannot succeed. */
+    public static final class RegistrationRefused extends RuntimeException {
+        public RegistrationRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** Exchanges the registration token for a credential. Fails with {@link RegistrationRefused} on a bad token. */
+    public static Future<RegisterResponse> register(Vertx vertx, URI manager, String token, String clusterName,
+                                                    Map<String, String> labels) {
+        GrpcClient client = GrpcClient.client(vertx);
+        SocketAddress address = SocketAddress.inetSocketAddress(manager.getPort() < 0 ? 80 : manager.getPort(), manager.getHost());
+        return client.request(address, RegistrationGrpcClient.Register)
+                .compose(req -> req.send(RegisterRequest.newBuilder()
+                        .setToken(token == null ? "" : token)
+                        .setClusterName(clusterName)
+                        .putAllLabels(labels)
+                        .setAgentVersion(AGENT_VERSION)
+                        .build()))
+                .compose(resp -> resp.last().transform(ar -> {
+                    if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+                        String msg = "registration refused (" + resp.status() + "): " + resp.statusMessage();
+                        return Future.failedFuture(resp.status() == GrpcStatus.UNAVAILABLE
+                                ? new IllegalStateException(msg) : new RegistrationRefused(msg));
+                    }
+                    return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
+                }))
+                .eventually(client::close);
+    }
+
+    /** Starts (and keeps) the stream for the cluster the state names. */
+    public void start(AgentState state) {
+        this.state = state;
+        connect();
+    }
+
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /** Sends a message on the open stream; returns false when there is none (the caller re-sends after reconnect). */
+    public boolean send(AgentMessage message) {
+        if (stream == null || !connected) {
+            return false;
+        }
+        stream.write(message);
+        return true;
+    }
+
+    public Future<Void> stop() {
+        stopped = true;
+        cancelTimers();
+        if (stream != null) {
+            stream.cancel();
+        }
+        return client.close();
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        client.request(address, AgentStreamGrpcClient.Connect).onComplete(ar -> {
+            if (ar.failed()) {
+                retry("cannot reach the manager at " + address + ": " + ar.cause().getMessage());
+                return;
+            }
+            GrpcClientRequest<AgentMessage, ManagerMessage> req = ar.result();
+            req.headers().set("authorization", "Bearer " + state.credential());
+            req.headers().set("x-flotilla-cluster", state.clusterNamespace() + "/" + state.clusterName());
+            stream = req;
+            req.response().onComplete(rr -> {
+                if (rr.failed()) {
+                    lost(req, "stream failed: " + rr.cause().getMessage());
+                    return;
+                }
+                opened(req, rr.result());
+            });
+            req.exceptionHandler(e -> lost(req, "stream error: " + e.getMessage()));
+            // The request (and its headers) reach the manager with the first message: say hello at once.
+            req.write(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+                    .setAgentVersion(AGENT_VERSION)
+                    .setClusterHealth(health.get())).build());
+        });
+    }
+
+    private void opened(GrpcClientRequest<AgentMessage, ManagerMessage> req, GrpcClientResponse<AgentMessage, ManagerMessage> resp) {
+        resp.handler(message -> {
+            if (message.hasWelcome()) {
+                connected = true;
+                backoff.reset();
+                LOG.info("Connected to the manager as cluster {}/{}", state.clusterNamespace(), state.clusterName());
+                long interval = Math.max(200, message.getWelcome().getHeartbeatIntervalMillis());
+                cancelTimers();
+                heartbeatTimer = vertx.setPeriodic(interval, id -> req.write(AgentMessage.newBuilder()
+                        .setHeartbeat(Heartbeat.newBuilder()
+                                .setSentAtUnixMillis(System.currentTimeMillis())
+                                .setClusterHealth(health.get()))
+                        .build()));
+            } else {
+                onMessage.accept(message);
+            }
+        });
+        resp.endHandler(v -> {
+            GrpcStatus status = resp.status();
+            String why = status == null || status == GrpcStatus.OK ? "the manager closed the stream"
+                    : status + ": " + resp.statusMessage();
+            if (status == GrpcStatus.UNAUTHENTICATED || status == GrpcStatus.PERMISSION_DENIED) {
+                LOG.error("The manager refused this agent's credential ({}); re-register with a new token if this persists",
+                        why);
+            }
+            lost(req, why);
+        });
+        resp.exceptionHandler(e -> lost(req, "connection lost: " + e.getMessage()));
+    }
+
+    private void lost(GrpcClientRequest<AgentMessage, ManagerMessage> req, String why) {
+        if (stream != req) {
+            return;
+        }
+        stream = null;
+        connected = false;
+        cancelTimers();
+        retry(why);
+    }
+
+    private void retry(String why) {
+        if (stopped) {
+            return;
+        }
+        Duration delay = backoff.next();
+        LOG.warn("Manager stream down ({}); reconnecting in {} ms (attempt {})", why, delay.toMillis(), backoff.attempts());
+        reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connect());
+    }
+
+    private void cancelTimers() {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+        if (reconnectTimer >= 0) {
+            vertx.cancelTimer(reconnectTimer);
+            reconnectTimer = -1;
+        }
+    }
+
+    /** Used by tests that need to wait for the stream. */
+    public Future<Void> awaitConnected(Duration timeout) {
+        Promise<Void> p = Promise.promise();
+        long start = System.nanoTime();
+        vertx.setPeriodic(20, id -> {
+            if (connected) {
+                vertx.cancelTimer(id);
+                p.tryComplete();
+            } else if (System.nanoTime() - start > timeout.toNanos()) {
+                vertx.cancelTimer(id);
+                p.tryFail("not connected within " + timeout);
+            }
+        });
+        return p.future();
+    }
+}

@@ -1,0 +1,65 @@
+package io.flotilla.cli;
+
+import io.flotilla.agent.Agent;
+import io.flotilla.agent.AgentConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run an agent for one downstream cluster: register once, then keep one stream to the manager.")
+final class AgentCommand implements Callable<Integer> {
+    private static volatile boolean running;
+
+    @Option(names = "--manager", required = true, description = "Manager URL, e.g. http://127.0.0.1:8080.")
+    URI manager;
+
+    @Option(names = "--token", defaultValue = "${env:FLOTILLA_TOKEN}",
+            description = "Registration token (or env FLOTILLA_TOKEN); not needed once the state dir holds a credential.")
+    String token;
+
+    @Option(names = "--cluster-name", required = true, description = "Name of this cluster.")
+    String clusterName;
+
+    @Option(names = "--labels", split = ",", description = "Cluster labels, k=v,k2=v2.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--kubeconfig", description = "Kubeconfig of the downstream cluster (default: the usual fabric8 lookup).")
+    Path kubeconfig;
+
+    @Option(names = "--state-dir", defaultValue = "./agent-state", description = "Where the credential is kept (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    static boolean keepsRunning() {
+        return running;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig config = new AgentConfig(manager, token, clusterName, labels, kubeconfig, stateDir,
+                AgentConfig.DEFAULT_PROBE_INTERVAL);
+        Agent agent;
+        try {
+            agent = Agent.start(config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            System.err.println("flotilla agent: " + e.getCause().getMessage());
+            return 1;
+        }
+        running = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("flotilla agent: unclean stop: " + e);
+            }
+        }, "flotilla-agent-shutdown"));
+        return 0;
+    }
+}

@@ -1,0 +1,95 @@
+package io.flotilla.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** A small blocking client of the manager's REST API for the admin commands. */
+final class ApiClient {
+    private final URI server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApiClient(URI server) {
+        this.server = server;
+    }
+
+    /** A refused request, with the server's {@code Status} message. */
+    static final class ApiFailure extends RuntimeException {
+        final int code;
+
+        ApiFailure(int code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static Kind kind(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        return switch (t) {
+            case "bd", "bds" -> Kind.BUNDLE_DEPLOYMENT;
+            case "token", "tokens" -> Kind.CLUSTER_REGISTRATION_TOKEN;
+            default -> Arrays.stream(Kind.values())
+                    .filter(k -> k.plural().equals(t) || k.kindName().toLowerCase(Locale.ROOT).equals(t))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown kind \"" + text
+                            + "\" (gitrepos, clusters, clustergroups, bundles, bundledeployments, tokens)"));
+        };
+    }
+
+    static String path(Kind kind, String namespace, String name) {
+        String prefix = kind == Kind.SECRET ? "/api/v1" : "/apis/" + Kind.API_VERSION;
+        String p = namespace == null ? prefix + "/" + kind.plural() : prefix + "/namespaces/" + namespace + "/" + kind.plural();
+        return name == null ? p : p + "/" + name;
+    }
+
+    Optional<ObjectNode> get(String path) {
+        try {
+            return Optional.of(send("GET", path, null));
+        } catch (ApiFailure e) {
+            if (e.code == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    ObjectNode send(String method, String path, JsonNode body) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30));
+        req.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.toString()));
+        req.header("content-type", "application/json");
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new ApiFailure(0, "cannot reach the manager at " + server + " (is it running? set --server or FLOTILLA_SERVER)");
+        } catch (IOException e) {
+            throw new ApiFailure(0, "request to " + server + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiFailure(0, "interrupted");
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(resp.body());
+        } catch (IOException e) {
+            throw new ApiFailure(resp.statusCode(), "unexpected answer (" + resp.statusCode() + "): " + resp.body());
+        }
+        if (resp.statusCode() >= 300) {
+            throw new ApiFailure(resp.statusCode(), Json.text(json, "message"));
+        }
+        return (ObjectNode) json;
+    }
+}

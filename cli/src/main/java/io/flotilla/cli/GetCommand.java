@@ -1,0 +1,140 @@
+package io.flotilla.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "get", mixinStandardHelpOptions = true, description = "List objects, or show one.")
+final class GetCommand implements Callable<Integer> {
+    enum Output { table, yaml, json }
+
+    @Mixin
+    ServerOptions server;
+
+    @Parameters(index = "0", description = "Kind: gitrepos, clusters, clustergroups, bundles, bundledeployments, tokens.")
+    String kind;
+
+    @Parameters(index = "1", arity = "0..1", description = "Name (omit to list).")
+    String name;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, yaml or json (default: ${DEFAULT-VALUE}).")
+    Output output;
+
+    @Option(names = {"-A", "--all-namespaces"}, description = "List across all namespaces.")
+    boolean allNamespaces;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        Kind k;
+        try {
+            k = ApiClient.kind(kind);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        List<JsonNode> items = new ArrayList<>();
+        JsonNode answer;
+        try {
+            ApiClient client = server.client();
+            if (name != null) {
+                answer = client.send("GET", ApiClient.path(k, server.namespace, name), null);
+                items.add(answer);
+            } else {
+                answer = client.send("GET", ApiClient.path(k, allNamespaces ? null : server.namespace, null), null);
+                answer.path("items").forEach(items::add);
+            }
+        } catch (ApiClient.ApiFailure e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        switch (output) {
+            case json -> System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            case yaml -> System.out.print(Json.YAML.writeValueAsString(answer));
+            case table -> System.out.print(table(k, items));
+        }
+        return 0;
+    }
+
+    static String table(Kind kind, List<JsonNode> items) {
+        List<String> header = new ArrayList<>(List.of("NAMESPACE", "NAME"));
+        header.addAll(switch (kind) {
+            case GIT_REPO -> List.of("REPO", "COMMIT", "BUNDLEDEPLOYMENTS-READY", "STATUS");
+            case CLUSTER -> List.of("LABELS", "STATE", "AGENT", "LAST-SEEN");
+            case CLUSTER_GROUP -> List.of("CLUSTERS-READY", "BUNDLES-READY", "STATE");
+            case BUNDLE -> List.of("BUNDLEDEPLOYMENTS-READY", "STATUS");
+            case BUNDLE_DEPLOYMENT -> List.of("DEPLOYED", "MONITORED", "STATE");
+            case CLUSTER_REGISTRATION_TOKEN -> List.of("EXPIRES");
+            case SECRET -> List.of("KEYS");
+        });
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header);
+        for (JsonNode o : items) {
+            JsonNode st = o.path("status");
+            List<String> row = new ArrayList<>(List.of(s(Json.namespace(o)), s(Json.name(o))));
+            row.addAll(switch (kind) {
+                case GIT_REPO -> List.of(s(Json.text(o.path("spec"), "repo")), shortCommit(Json.text(st, "commit")),
+                        s(Json.text(st.path("display"), "readyBundleDeployments")), readyMessage(st));
+                case CLUSTER -> List.of(Json.labels(o).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining(",")),
+                        s(Json.text(st.path("display"), "state")),
+                        st.path("agent").path("connected").asBoolean() ? "connected" : "disconnected",
+                        s(Json.text(st.path("agent"), "lastSeen")));
+                case CLUSTER_GROUP -> List.of(s(Json.text(st.path("display"), "readyClusters")),
+                        s(Json.text(st.path("display"), "readyBundles")), s(Json.text(st.path("display"), "state")));
+                case BUNDLE -> List.of(s(Json.text(st.path("display"), "readyClusters")), readyMessage(st));
+                case BUNDLE_DEPLOYMENT -> List.of(s(Json.text(st.path("display"), "deployed")),
+                        s(Json.text(st.path("display"), "monitored")), s(Json.text(st.path("display"), "state")));
+                case CLUSTER_REGISTRATION_TOKEN -> List.of(s(Json.text(st, "expiresAt")));
+                case SECRET -> {
+                    List<String> keys = new ArrayList<>();
+                    o.path("data").fieldNames().forEachRemaining(keys::add);
+                    yield List.of(String.join(",", keys));
+                }
+            });
+            rows.add(row);
+        }
+        int[] widths = new int[header.size()];
+        rows.forEach(r -> {
+            for (int i = 0; i < r.size(); i++) {
+                widths[i] = Math.max(widths[i], r.get(i).length());
+            }
+        });
+        StringBuilder out = new StringBuilder();
+        for (List<String> r : rows) {
+            for (int i = 0; i < r.size(); i++) {
+                out.append(i == r.size() - 1 ? r.get(i) : String.format("%-" + (widths[i] + 3) + "s", r.get(i)));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String readyMessage(JsonNode status) {
+        for (JsonNode c : status.path("conditions")) {
+            if ("Ready".equals(Json.text(c, "type"))) {
+                String m = Json.text(c, "message");
+                return m == null || m.isEmpty() ? Json.text(c, "status") : m;
+            }
+        }
+        return "";
+    }
+
+    private static String shortCommit(String commit) {
+        return commit == null ? "" : commit.substring(0, Math.min(12, commit.length()));
+    }
+
+    private static String s(String v) {
+        return v == null ? "" : v;
+    }
+
+}

@@ -1,0 +1,123 @@
+package io.flotilla.manager;
+
+import io.flotilla.manager.agents.AgentStreamServer;
+import io.flotilla.manager.agents.ClusterLiveness;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.registration.RegistrationService;
+import io.flotilla.manager.rest.RestApi;
+import io.flotilla.manager.store.MvStoreStore;
+import io.flotilla.manager.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One manager process: the embedded store, gRPC (agents, tooling) and REST on one port. Wired by hand.
+ */
+public final class Manager {
+    private static final Logger LOG = LoggerFactory.getLogger(Manager.class);
+
+    private final ManagerConfig config;
+    private final Vertx vertx;
+    private final Store store;
+    private final WorkerExecutor storePool;
+    private final AgentStreamServer agents;
+    private final ClusterLiveness liveness;
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private HttpServer http;
+    private long sweepTimer = -1;
+
+    private Manager(ManagerConfig config, Vertx vertx, Store store) {
+        this.config = config;
+        this.vertx = vertx;
+        this.store = store;
+        this.storePool = vertx.createSharedWorkerExecutor("flotilla-store", 4);
+        Blocking blocking = new Blocking(storePool);
+        Clock clock = Clock.systemUTC();
+        RegistrationService registration = new RegistrationService(store, clock);
+        this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout());
+        this.agents = new AgentStreamServer(blocking, registration, liveness, config.heartbeatInterval());
+        this.restApi = new RestApi(store, blocking, registration, ready::get);
+    }
+
+    private final RestApi restApi;
+
+    /** Opens the store under {@code config.dataDir()} and starts serving. */
+    public static Future<Manager> start(ManagerConfig config) {
+        Vertx vertx = Vertx.vertx();
+        return vertx.executeBlocking(() -> {
+            Files.createDirectories(config.dataDir());
+            return (Store) MvStoreStore.open(config.dataDir());
+        }).compose(store -> {
+            Manager manager = new Manager(config, vertx, store);
+            return manager.listen().map(manager);
+        }).recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+    }
+
+    private Future<Void> listen() {
+        store.list(Kind.CLUSTER, null).forEach(c -> liveness.assumeDisconnected(Json.key(c)));
+        GrpcServer grpc = GrpcServer.server(vertx);
+        agents.bind(grpc);
+        Router router = restApi.router(vertx);
+        http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+        http.requestHandler(req -> {
+            String type = req.getHeader("content-type");
+            if (type != null && type.startsWith("application/grpc")) {
+                grpc.handle(req);
+            } else {
+                router.handle(req);
+            }
+        });
+        sweepTimer = vertx.setPeriodic(1000, id -> liveness.sweep());
+        return http.listen().map(server -> {
+            ready.set(true);
+            LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), data in {}", config.host(), server.actualPort(),
+                    config.dataDir().toAbsolutePath());
+            return null;
+        });
+    }
+
+    public int port() {
+        return http.actualPort();
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public AgentStreamServer agents() {
+        return agents;
+    }
+
+    /** Stops serving, closes the store and Vert.x. */
+    public Future<Void> stop() {
+        ready.set(false);
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
+        agents.closeAll();
+        Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
+        return closed.eventually(() -> storePool.close())
+                .eventually(() -> vertx.executeBlocking(() -> {
+                    store.close();
+                    return null;
+                }))
+                .eventually(vertx::close);
+    }
+}

@@ -1,0 +1,54 @@
+package io.flotilla.manager.agents;
+
+import io.flotilla.manager.api.ObjectKey;
+import io.flotilla.proto.v1.AgentMessage;
+import io.flotilla.proto.v1.ManagerMessage;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+/** One open agent stream. Used on its event loop only. */
+public final class AgentSession {
+    private final ObjectKey cluster;
+    private final GrpcServerResponse<AgentMessage, ManagerMessage> response;
+    private final long id;
+    private volatile boolean closed;
+
+    AgentSession(long id, ObjectKey cluster, GrpcServerResponse<AgentMessage, ManagerMessage> response) {
+        this.id = id;
+        this.cluster = cluster;
+        this.response = response;
+    }
+
+    public ObjectKey cluster() {
+        return cluster;
+    }
+
+    long id() {
+        return id;
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    public void send(ManagerMessage message) {
+        if (!closed) {
+            response.write(message);
+        }
+    }
+
+    /** Ends the stream from the manager's side (replaced by a newer stream, or the manager stops). */
+    void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                response.end();
+            } catch (IllegalStateException alreadyEnded) {
+                // the peer went away first: nothing left to close
+            }
+        }
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+}
