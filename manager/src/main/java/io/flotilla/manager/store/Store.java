@@ -49,6 +49,20 @@ public interface Store extends AutoCloseable {
      */
     Optional<ObjectNode> delete(ObjectKey key, String expectedResourceVersion);
 
+    /**
+     * Applies {@code ops} in order as one atomic, durable write: either every operation takes effect (one
+     * commit) or none does. Each operation has the semantics of its single-object method and sees the effect of
+     * the earlier operations of the batch (create then update of one key works). Unlike {@link #delete}, a
+     * {@link StoreOp.Delete} of an absent object fails the batch with {@link StoreException.NotFound}.
+     * Each operation gets its own resourceVersion, in list order; listeners are told of every operation, in
+     * list order, after the commit.
+     *
+     * @return per operation, the stored object (for a delete, the deleted object)
+     * @throws StoreException            the first refused operation; nothing was written
+     * @throws IllegalArgumentException the first malformed object; nothing was written
+     */
+    List<ObjectNode> apply(List<StoreOp> ops);
+
     /** Registers a listener called after every durable write, on the writing thread, in commit order. */
     void addListener(StoreListener listener);
 
