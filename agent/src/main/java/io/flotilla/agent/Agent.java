@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -32,8 +33,8 @@ public final class Agent {
     private final Vertx vertx;
     private final KubernetesClient kube;
     private final ClusterProbe probe;
-    private volatile ClusterHealth health = ClusterHealth.newBuilder().setApiReachable(false)
-            .setMessage("not probed yet").build();
+    /** Null until the first probe answered. */
+    private volatile ClusterHealth health;
     private ManagerConnection connection;
     private long probeTimer = -1;
 
@@ -108,7 +109,7 @@ public final class Agent {
 
     private void probeNow() {
         vertx.executeBlocking(probe::probe, false).onSuccess(h -> {
-            if (h.getApiReachable() != health.getApiReachable()) {
+            if (health == null || h.getApiReachable() != health.getApiReachable()) {
                 if (h.getApiReachable()) {
                     LOG.info("Cluster API reachable ({})", h.getKubernetesVersion());
                 } else {
@@ -128,9 +129,12 @@ public final class Agent {
             vertx.cancelTimer(probeTimer);
         }
         Future<Void> stopped = connection == null ? Future.succeededFuture() : connection.stop();
-        return stopped.eventually(() -> vertx.executeBlocking(() -> {
+        // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stopped.eventually(() -> vertx.executeBlocking(() -> {
             kube.close();
             return null;
-        })).eventually(vertx::close);
+        })).onComplete(ar -> vertx.close().onComplete(v -> done.complete(null)));
+        return Future.fromCompletionStage(done);
     }
 }

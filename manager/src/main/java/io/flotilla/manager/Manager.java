@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -112,12 +114,16 @@ public final class Manager {
             vertx.cancelTimer(sweepTimer);
         }
         agents.closeAll();
-        Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
-        return closed.eventually(() -> storePool.close())
+        // Idle keep-alive connections would otherwise hold a graceful shutdown for 30 s.
+        Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(1, TimeUnit.SECONDS);
+        // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        closed.eventually(() -> storePool.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     store.close();
                     return null;
                 }))
-                .eventually(vertx::close);
+                .onComplete(ar -> vertx.close().onComplete(v -> done.complete(null)));
+        return Future.fromCompletionStage(done);
     }
 }

@@ -17,7 +17,13 @@ public final class ClusterProbe {
             return ClusterHealth.newBuilder().setApiReachable(true)
                     .setKubernetesVersion(version.getGitVersion() == null ? "" : version.getGitVersion()).build();
         } catch (RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // fabric8 wraps the useful part ("Connection refused", "401 Unauthorized") in a generic message.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
             return ClusterHealth.newBuilder().setApiReachable(false)
                     .setMessage("cannot reach " + client.getMasterUrl() + ": " + message).build();
         }

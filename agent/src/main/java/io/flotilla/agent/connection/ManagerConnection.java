@@ -48,7 +48,7 @@ public final class ManagerConnection {
     private boolean connected;
 
     /**
-     * @param health    latest known health of the downstream cluster API (cheap: cached by the caller)
+     * @param health    latest known health of the downstream cluster API, null until first probed (cached by the caller)
      * @param onMessage manager messages other than the welcome (deployments, contents, acks)
      */
     public ManagerConnection(Vertx vertx, URI manager, Backoff backoff, Supplier<ClusterHealth> health,
@@ -141,9 +141,12 @@ public final class ManagerConnection {
             });
             req.exceptionHandler(e -> lost(req, "stream error: " + e.getMessage()));
             // The request (and its headers) reach the manager with the first message: say hello at once.
-            req.write(AgentMessage.newBuilder().setHello(Hello.newBuilder()
-                    .setAgentVersion(AGENT_VERSION)
-                    .setClusterHealth(health.get())).build());
+            Hello.Builder hello = Hello.newBuilder().setAgentVersion(AGENT_VERSION);
+            ClusterHealth current = health.get();
+            if (current != null) {
+                hello.setClusterHealth(current);
+            }
+            req.write(AgentMessage.newBuilder().setHello(hello).build());
         });
     }
 
@@ -155,11 +158,14 @@ public final class ManagerConnection {
                 LOG.info("Connected to the manager as cluster {}/{}", state.clusterNamespace(), state.clusterName());
                 long interval = Math.max(200, message.getWelcome().getHeartbeatIntervalMillis());
                 cancelTimers();
-                heartbeatTimer = vertx.setPeriodic(interval, id -> req.write(AgentMessage.newBuilder()
-                        .setHeartbeat(Heartbeat.newBuilder()
-                                .setSentAtUnixMillis(System.currentTimeMillis())
-                                .setClusterHealth(health.get()))
-                        .build()));
+                heartbeatTimer = vertx.setPeriodic(interval, id -> {
+                    Heartbeat.Builder beat = Heartbeat.newBuilder().setSentAtUnixMillis(System.currentTimeMillis());
+                    ClusterHealth current = health.get();
+                    if (current != null) {
+                        beat.setClusterHealth(current);
+                    }
+                    req.write(AgentMessage.newBuilder().setHeartbeat(beat).build());
+                });
             } else {
                 onMessage.accept(message);
             }

@@ -106,7 +106,7 @@ public final class AgentStreamServer {
             return null;
         }).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("Cluster {}: stream refused: {}", cluster, ar.cause().getMessage());
+                LOG.warn("{}: stream refused: {}", cluster, ar.cause().getMessage());
                 fail(response, ar.cause());
                 return;
             }
@@ -119,7 +119,7 @@ public final class AgentStreamServer {
         AgentSession session = new AgentSession(sessionIds.incrementAndGet(), cluster, response);
         AgentSession previous = sessions.put(cluster, session);
         if (previous != null) {
-            LOG.info("Cluster {}: a new stream replaces the previous one", cluster);
+            LOG.info("{}: a new stream replaces the previous one", cluster);
             previous.close();
         }
         // The Vert.x client's stream completes on the first message: answer at once.
@@ -131,8 +131,8 @@ public final class AgentStreamServer {
         request.handler(message -> {
             switch (message.getKindCase()) {
                 case HELLO -> {
-                    liveness.connected(cluster, message.getHello().getAgentVersion());
-                    liveness.seen(cluster, message.getHello().getClusterHealth());
+                    liveness.agentVersion(cluster, message.getHello().getAgentVersion());
+                    liveness.seen(cluster, message.getHello().hasClusterHealth() ? message.getHello().getClusterHealth() : null);
                     handler.onHello(session, message.getHello());
                 }
                 case HEARTBEAT -> liveness.seen(cluster, message.getHeartbeat().hasClusterHealth()
@@ -142,7 +142,7 @@ public final class AgentStreamServer {
                     handler.onReport(session, message.getReport());
                 }
                 case CONTENT_REQUEST -> handler.onContentRequest(session, message.getContentRequest());
-                default -> LOG.debug("Cluster {}: ignoring an empty message", cluster);
+                default -> LOG.debug("{}: ignoring an empty message", cluster);
             }
         });
         request.endHandler(v -> closed(session, "agent ended the stream"));

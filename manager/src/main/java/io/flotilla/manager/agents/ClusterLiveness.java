@@ -64,8 +64,16 @@ public final class ClusterLiveness {
         s.offline = false;
         s.lastSeen = clock.instant();
         s.agentVersion = agentVersion;
-        LOG.info("Cluster {}: agent connected{}", cluster, wasOffline ? " (was offline)" : "");
+        LOG.info("{}: agent connected{}", cluster, wasOffline ? " (was offline)" : "");
         persist(cluster, s);
+    }
+
+    public void agentVersion(ObjectKey cluster, String agentVersion) {
+        State s = states.get(cluster);
+        if (s != null && !s.agentVersion.equals(agentVersion)) {
+            s.agentVersion = agentVersion;
+            persist(cluster, s);
+        }
     }
 
     public void seen(ObjectKey cluster, ClusterHealth health) {
@@ -78,7 +86,7 @@ public final class ClusterLiveness {
                 || !s.apiMessage.equals(health.getMessage()));
         if (health != null) {
             if (healthChanged) {
-                LOG.info("Cluster {}: agent reports its Kubernetes API {}{}", cluster,
+                LOG.info("{}: agent reports its Kubernetes API {}{}", cluster,
                         health.getApiReachable() ? "reachable" : "unreachable",
                         health.getMessage().isEmpty() ? "" : ": " + health.getMessage());
             }
@@ -97,7 +105,7 @@ public final class ClusterLiveness {
         }
         s.connected = false;
         s.lastSeen = clock.instant();
-        LOG.info("Cluster {}: agent stream closed ({}); offline in {}s unless it reconnects", cluster, why,
+        LOG.info("{}: agent stream closed ({}); offline in {}s unless it reconnects", cluster, why,
                 offlineTimeout.toSeconds());
         persist(cluster, s);
     }
@@ -118,7 +126,7 @@ public final class ClusterLiveness {
             if (!s.offline && s.lastSeen != null && Duration.between(s.lastSeen, now).compareTo(offlineTimeout) > 0) {
                 s.offline = true;
                 s.connected = false;
-                LOG.warn("Cluster {}: offline, agent last seen {} ({}s ago)", cluster, s.lastSeen,
+                LOG.warn("{}: offline, agent last seen {} ({}s ago)", cluster, s.lastSeen,
                         Duration.between(s.lastSeen, now).toSeconds());
                 persist(cluster, s);
             }
@@ -156,7 +164,7 @@ public final class ClusterLiveness {
                 display.put("state", "Ready");
                 display.remove("message");
             }
-        })).onFailure(e -> LOG.error("Cluster {}: could not store agent liveness: {}", cluster, e.toString()));
+        })).onFailure(e -> LOG.error("{}: could not store agent liveness: {}", cluster, e.toString()));
     }
 
     static ObjectKey clusterKey(String namespace, String name) {
