@@ -1,0 +1,71 @@
+package io.flotilla.e2e.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code bin/flotilla} command in its own JVM, started from the test classpath, so a test can
+ * {@code kill -9} it ({@link #kill()} sends SIGKILL). Output goes to a log file shown on failure.
+ */
+public final class ChildJvm implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final String name;
+
+    private ChildJvm(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    public static ChildJvm start(String name, Path logDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:+StartAttachListener");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.flotilla.cli.FlotillaCli");
+        command.addAll(List.of(args));
+        Path log = logDir.resolve(name + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ChildJvm(name, p, log);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ")";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}
