@@ -1,5 +1,6 @@
 package io.flotilla.bundle.reader;
 
+import io.flotilla.bundle.options.BundleResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.flotilla.bundle.reader;
 
+import io.flotilla.bundle.options.BundleResource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.util.zip.GZIPOutputStream;
 
 /** Fleet's resource content encodings: plain UTF-8 text, or {@code base64+gz} (gzip, then standard base64). */
 public final class ContentEncoding {
-
-    public static final String BASE64_GZ = "base64+gz";
 
     private ContentEncoding() {
     }
@@ -38,7 +37,7 @@ public final class ContentEncoding {
         if (!compress && isValidUtf8(data)) {
             return new BundleResource(name, new String(data, StandardCharsets.UTF_8), null);
         }
-        return new BundleResource(name, base64Gzip(data), BASE64_GZ);
+        return new BundleResource(name, base64Gzip(data), BundleResource.ENCODING_BASE64_GZ);
     }
 
     /** gzip (fixed header, no timestamp, so the output is stable) then standard base64. */
@@ -62,7 +61,7 @@ public final class ContentEncoding {
         if (encoding.equals("base64")) {
             return raw;
         }
-        if (encoding.equals(BASE64_GZ)) {
+        if (encoding.equals(BundleResource.ENCODING_BASE64_GZ)) {
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
                 return in.readAllBytes();
             } catch (IOException e) {

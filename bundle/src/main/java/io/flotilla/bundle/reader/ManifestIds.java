@@ -1,5 +1,6 @@
 package io.flotilla.bundle.reader;
 
+import io.flotilla.bundle.options.BundleResource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

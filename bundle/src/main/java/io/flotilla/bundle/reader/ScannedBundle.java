@@ -1,5 +1,6 @@
 package io.flotilla.bundle.reader;
 
+import io.flotilla.bundle.options.BundleResource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
