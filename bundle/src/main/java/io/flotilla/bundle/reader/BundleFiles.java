@@ -80,7 +80,7 @@ final class BundleFiles {
             }
             String rel = prefix + name;
             boolean directory = Files.isDirectory(child);
-            if (ignore.ignores(name, directory)) {
+            if (ignore.ignores(name, directory) || !directory && excluded.contains(rel)) {
                 continue;
             }
             boolean link = Files.isSymbolicLink(child);
@@ -92,7 +92,7 @@ final class BundleFiles {
                 }
                 walk(child, rel + "/", ignore, open);
                 open.remove(realDir);
-            } else if (!excluded.contains(rel) && Files.isRegularFile(real)) {
+            } else if (Files.isRegularFile(real)) {
                 entries.add(new Entry(rel, real, sizeOf(real, rel)));
             }
         }
