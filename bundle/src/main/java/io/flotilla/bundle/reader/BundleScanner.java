@@ -1,6 +1,7 @@
 package io.flotilla.bundle.reader;
 
 import io.flotilla.bundle.options.BundleResource;
+import io.flotilla.bundle.options.DeploymentIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -160,7 +161,7 @@ public final class BundleScanner {
             return null;
         }
         return new ScannedBundle(name, Path.of(dir), optionsPath == null ? null : Path.of(optionsPath), options,
-                resources, labels(request, facts), ManifestIds.manifestId(resources),
+                resources, labels(request, facts), DeploymentIds.manifestId(resources),
                 readValuesFiles(bundleDir, dir, realRoot, facts));
     }
 
@@ -199,7 +200,7 @@ public final class BundleScanner {
             }
         }
         List<BundleResource> resources = encode(entries, contents, false);
-        if (ManifestIds.manifestJson(resources).length >= COMPRESS_ALL_THRESHOLD) {
+        if (manifestJsonSize(resources) >= COMPRESS_ALL_THRESHOLD) {
             return encode(entries, contents, true);
         }
         return resources;
@@ -211,6 +212,11 @@ public final class BundleScanner {
             resources.add(ContentEncoding.encode(entries.get(i).name(), contents.get(i), all));
         }
         return resources;
+    }
+
+    /** Bytes of the manifest JSON, standing in for Fleet's size of the whole serialised Bundle. */
+    private static long manifestJsonSize(List<BundleResource> resources) {
+        return DeploymentIds.canonicalJson(Map.of("resources", resources)).getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static Map<String, String> labels(ScanRequest request, FleetYamlFacts facts) {

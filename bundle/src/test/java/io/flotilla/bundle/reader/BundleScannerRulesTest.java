@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Labels, content ids, encodings, symlinks, limits and the errors of a scan. */
@@ -116,7 +117,8 @@ class BundleScannerRulesTest {
         Trees.write(root, "a.yaml=x: <y> & z\n");
         ScannedBundle bundle = only(ScanRequest.of(root, "repo"));
         assertThat(bundle.resources()).containsExactly(new BundleResource("a.yaml", "x: <y> & z\n", null));
-        assertThat(bundle.contentId()).isEqualTo(ManifestIds.manifestId(bundle.resources()));
+        // sha256 of {"resources":[{"name":"a.yaml","content":"x: \u003cy\u003e \u0026 z\n"}]}\n
+        assertThat(bundle.contentId()).isEqualTo("s-93bddca6e83300403be0acf7f1b4df545dff96cb0f7b0aa3d5379daeba26c");
     }
 
     @Test
@@ -221,12 +223,17 @@ class BundleScannerRulesTest {
         assertThat(BundleScanner.withSizeLimit(10).scan(ScanRequest.of(root, "repo"))).hasSize(1);
     }
 
-    @Test
-    void invalidFleetYamlNamesFileAndLine() {
-        Trees.write(root, "app/fleet.yaml=namespace: ok\nhelm:\n  values: [unclosed\n", "app/d.yaml");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "namespace: ok;helm:;  values: [unclosed;|app/fleet.yaml:\\d+:\\d+: .*",
+        "namespace: ok;nameSpace: typo;|app/fleet.yaml:2:1: .*nameSpace.*",
+        "namespace: ok;dependsOn:;- acceptedStates: [Ready];|app/fleet.yaml:3:\\d+: .*",
+    })
+    void invalidFleetYamlNamesFileLineAndError(String content, String messagePattern) {
+        Trees.write(root, "app/fleet.yaml=" + content.replace(';', '\n'), "app/d.yaml");
         assertThatThrownBy(() -> scan(ScanRequest.of(root, "repo")))
                 .isInstanceOf(BundleReadException.class)
-                .hasMessageStartingWith("app/fleet.yaml:");
+                .message().matches(messagePattern);
     }
 
     @Test
