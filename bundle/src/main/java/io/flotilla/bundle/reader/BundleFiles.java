@@ -58,8 +58,8 @@ final class BundleFiles {
     }
 
     /**
-     * Resolves {@code file}, a path inside the bundle directory that may be or pass through a symlink, to its
-     * real path, failing if that lies outside the bundle directory.
+     * Resolves {@code name}, a path relative to the bundle directory that may be or pass through a symlink, to
+     * its real path, failing if that lies outside the bundle directory.
      */
     static Path resolveInside(Path bundleDir, String displayDir, String name) {
         Path realRoot;
