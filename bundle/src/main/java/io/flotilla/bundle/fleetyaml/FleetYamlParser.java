@@ -204,7 +204,7 @@ public final class FleetYamlParser {
     }
 
     private static String known(Collection<Object> ids) {
-        return ids == null ? "" : ids.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return ids == null ? "" : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
     /** A "did you mean" hint for a near-miss (edit distance at most 2). */

@@ -35,7 +35,7 @@ final class YamlLocations {
         this.empty = empty;
     }
 
-    /** True when the document has no content or is a single YAML null. */
+    /** True when the document has no content, or is a single YAML null or empty scalar (a bare {@code ---}). */
     boolean isEmpty() {
         return empty;
     }
@@ -49,7 +49,8 @@ final class YamlLocations {
         String lastPath = "";
         try (JsonParser parser = FACTORY.createParser(content)) {
             JsonToken token = parser.nextToken();
-            boolean empty = token == null || token == JsonToken.VALUE_NULL;
+            boolean empty = token == null || token == JsonToken.VALUE_NULL
+                    || token == JsonToken.VALUE_STRING && parser.getText().isEmpty();
             while (token != null) {
                 String path = visit(parser, token, entries);
                 lastPath = path == null ? lastPath : path;
