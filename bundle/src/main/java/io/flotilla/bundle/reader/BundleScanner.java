@@ -143,9 +143,9 @@ public final class BundleScanner {
         if (optionsName != null) {
             excluded.add(optionsName);
         }
-        List<String> valuesFiles = new ArrayList<>(facts.bundleValuesFiles());
-        valuesFiles.addAll(facts.targetValuesFiles());
-        for (String vf : valuesFiles) {
+        List<String> valuesFileNames = new ArrayList<>(facts.bundleValuesFiles());
+        valuesFileNames.addAll(facts.targetValuesFiles());
+        for (String vf : valuesFileNames) {
             excluded.add(vf);
             excluded.add(GoPaths.base(vf));
         }
@@ -160,9 +160,10 @@ public final class BundleScanner {
         if (resources.isEmpty()) {
             return null;
         }
+        Map<String, String> valuesFiles = readValuesFiles(bundleDir, dir, realRoot, facts);
         return new ScannedBundle(name, Path.of(dir), optionsPath == null ? null : Path.of(optionsPath), options,
-                resources, labels(request, facts), DeploymentIds.manifestId(resources),
-                readValuesFiles(bundleDir, dir, realRoot, facts));
+                ValuesFileMerge.apply(facts.fleetYaml(), valuesFiles, dir), resources, labels(request, facts),
+                DeploymentIds.manifestId(resources), valuesFiles);
     }
 
     private static void checkBundleDir(Path bundleDir, String dir, Path realRoot, boolean driven) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * files of {@code helm} and of every {@code targets}/{@code targetCustomizations} entry, with whether the
  * bundle-level {@code helm.chart} is set (Fleet reads the bundle-level values files only then).
  */
-record FleetYamlFacts(String name, Map<String, String> labels, List<String> bundleValuesFiles,
+record FleetYamlFacts(FleetYaml fleetYaml, String name, Map<String, String> labels, List<String> bundleValuesFiles,
                       boolean bundleChart, List<String> targetValuesFiles) {
 
     static final FleetYamlFacts EMPTY = of(FleetYaml.empty());
@@ -39,7 +39,7 @@ record FleetYamlFacts(String name, Map<String, String> labels, List<String> bund
         }
         BundleDeploymentOptions.HelmOptions helm = fleetYaml.options().helm();
         boolean chart = helm != null && helm.chart() != null && !helm.chart().isEmpty();
-        return new FleetYamlFacts(fleetYaml.name() == null ? "" : fleetYaml.name(), fleetYaml.labels(),
+        return new FleetYamlFacts(fleetYaml, fleetYaml.name() == null ? "" : fleetYaml.name(), fleetYaml.labels(),
                 valuesFiles(fleetYaml.options()), chart, List.copyOf(targetValues));
     }
 

@@ -1,5 +1,6 @@
 package io.flotilla.bundle.reader;
 
+import io.flotilla.bundle.fleetyaml.FleetYaml;
 import io.flotilla.bundle.options.BundleResource;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param fleetYamlPath    the options file (fleet.yaml, fleet.yml or a driven-scan options file) relative
  *                         to the checkout root, or null when there is none
  * @param fleetYamlContent its bytes, or null
+ * @param fleetYaml        the parsed options file (all defaults when there is none), with the values files
+ *                         merged into {@code helm.values} as Fleet does at read time (§2.5)
  * @param resources        the bundle's files, sorted by name (§2.3)
  * @param labels           GitRepo labels, {@code flotilla.io/repo-name}, {@code flotilla.io/commit}, then
  *                         the fleet.yaml {@code labels:} (which win on conflict)
@@ -29,6 +32,7 @@ public record ScannedBundle(
         Path dir,
         Path fleetYamlPath,
         byte[] fleetYamlContent,
+        FleetYaml fleetYaml,
         List<BundleResource> resources,
         Map<String, String> labels,
         String contentId,
@@ -57,15 +61,16 @@ public record ScannedBundle(
             return false;
         }
         return name.equals(other.name) && dir.equals(other.dir) && Objects.equals(fleetYamlPath, other.fleetYamlPath)
-                && Arrays.equals(fleetYamlContent, other.fleetYamlContent) && resources.equals(other.resources)
+                && Arrays.equals(fleetYamlContent, other.fleetYamlContent) && fleetYaml.equals(other.fleetYaml)
+                && resources.equals(other.resources)
                 && labels.equals(other.labels) && contentId.equals(other.contentId)
                 && valuesFiles.equals(other.valuesFiles);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, dir, fleetYamlPath, Arrays.hashCode(fleetYamlContent), resources, labels, contentId,
-                valuesFiles);
+        return Objects.hash(name, dir, fleetYamlPath, Arrays.hashCode(fleetYamlContent), fleetYaml, resources, labels,
+                contentId, valuesFiles);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.flotilla.bundle.fleetyaml.FleetYaml;
 import io.flotilla.bundle.options.BundleResource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -256,6 +257,49 @@ class BundleScannerRulesTest {
         assertThatThrownBy(() -> scan(ScanRequest.of(root, "repo")))
                 .isInstanceOf(BundleReadException.class)
                 .hasMessage("values file v.yaml is outside the repository");
+    }
+
+    static Stream<Arguments> valuesMerges() {
+        return Stream.of(
+                arguments("bundle with a chart: files deep-merged over inline values, in order",
+                        "helm:\n  chart: ./chart\n  values: {a: 1, nested: {x: 1, y: 1}}\n"
+                                + "  valuesFiles: [v1.yaml, v2.yaml]\n",
+                        Map.of("a", 1, "b", 3, "nested", Map.of("x", 1, "y", 2)), null),
+                arguments("bundle without a chart: values files are not merged (Fleet reads them only with a chart)",
+                        "helm:\n  values: {a: 1}\n  valuesFiles: [v1.yaml]\n",
+                        Map.of("a", 1), null),
+                arguments("target: merged without a chart",
+                        "targetCustomizations:\n- name: dev\n  helm:\n    values: {a: 1}\n"
+                                + "    valuesFiles: [v2.yaml]\n",
+                        null, Map.of("a", 1, "b", 3)),
+                arguments("empty values file changes nothing",
+                        "helm:\n  chart: ./chart\n  values: {a: 1}\n  valuesFiles: [empty.yaml]\n",
+                        Map.of("a", 1), null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valuesMerges")
+    void valuesFilesAreMergedIntoTheParsedFleetYaml(String description, String fleetYaml,
+                                                    Map<String, Object> bundleValues, Map<String, Object> targetValues) {
+        Trees.write(root, "fleet.yaml=" + fleetYaml, "chart/Chart.yaml=name: c\n",
+                "v1.yaml=nested: {y: 2}\nb: 2\n", "v2.yaml=b: 3\n", "empty.yaml=# nothing\n");
+        FleetYaml parsed = only(ScanRequest.of(root, "repo")).fleetYaml();
+        if (bundleValues != null) {
+            assertThat(parsed.options().helm().values()).as(description).isEqualTo(bundleValues);
+        }
+        if (targetValues != null) {
+            assertThat(parsed.targetCustomizations().get(0).options().helm().values()).as(description)
+                    .isEqualTo(targetValues);
+        }
+    }
+
+    @Test
+    void valuesFileThatIsNotAMapIsAnError() {
+        Trees.write(root, "fleet.yaml=targetCustomizations:\n- helm:\n    valuesFiles: [list.yaml]\n",
+                "list.yaml=- a\n- b\n", "a.yaml");
+        assertThatThrownBy(() -> scan(ScanRequest.of(root, "repo")))
+                .isInstanceOf(BundleReadException.class)
+                .hasMessage("reading values file: list.yaml: the document must be a map");
     }
 
     @Test

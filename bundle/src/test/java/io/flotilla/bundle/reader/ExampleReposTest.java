@@ -93,6 +93,12 @@ class ExampleReposTest {
                 "environments/dev.yaml", "environments/test.yaml", "environments/prod.yaml");
         assertThat(bundle.valuesFiles().get("environments/prod.yaml")).contains("serviceType: LoadBalancer");
         assertThat(new String(bundle.fleetYamlContent(), StandardCharsets.UTF_8)).contains("releaseName: guestbook");
+        assertThat(bundle.fleetYaml().targetCustomizations()).extracting(t -> t.options().helm().values())
+                .containsExactly(
+                        Map.of("replicas", 1, "followerReplicas", 0),
+                        Map.of("replicas", 2, "followerReplicas", 1),
+                        Map.of("replicas", 3, "followerReplicas", 2, "serviceType", "LoadBalancer"));
+        assertThat(bundle.fleetYaml().options().helm().values()).isEqualTo(Map.of("serviceType", "ClusterIP"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.flotilla.bundle.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.flotilla.bundle.fleetyaml.FleetYaml;
 import io.flotilla.bundle.options.BundleResource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,6 +75,7 @@ class PrunePlanTest {
 
     private static ScannedBundle fresh(String name, String file, String content) {
         List<BundleResource> resources = List.of(new BundleResource(file, content, null));
-        return new ScannedBundle(name, Path.of("."), null, null, resources, Map.of(), "s-x", Map.of());
+        return new ScannedBundle(name, Path.of("."), null, null, FleetYaml.empty(), resources, Map.of(), "s-x",
+                Map.of());
     }
 }
