@@ -97,7 +97,7 @@ public final class BundleScanner {
                 + "]";
     }
 
-    private record Candidate(String dir, String optionsFile, boolean driven) {
+    private record Candidate(String dir, String optionsFile) {
     }
 
     private static List<Candidate> candidates(ScanRequest request) {
@@ -108,11 +108,11 @@ public final class BundleScanner {
                 if (GoPaths.escapes(dir) || GoPaths.escapes(GoPaths.clean(GoPaths.join(dir, entry.options())))) {
                     throw new BundleReadException("invalid bundle path " + entry + ": paths must stay inside the repository");
                 }
-                out.add(new Candidate(dir, entry.options(), true));
+                out.add(new Candidate(dir, entry.options()));
             }
         } else {
             for (String dir : BundleDiscovery.bundleDirs(request.root(), request.paths())) {
-                out.add(new Candidate(dir, "", false));
+                out.add(new Candidate(dir, ""));
             }
         }
         return out;
@@ -121,7 +121,7 @@ public final class BundleScanner {
     private ScannedBundle read(ScanRequest request, Path realRoot, Candidate candidate) {
         String dir = candidate.dir();
         Path bundleDir = dir.equals(".") ? request.root() : request.root().resolve(dir);
-        checkBundleDir(bundleDir, dir, realRoot, candidate.driven());
+        checkBundleDir(bundleDir, dir, realRoot);
 
         String optionsName = candidate.optionsFile().isEmpty()
                 ? BundleDiscovery.fleetYamlName(bundleDir) : candidate.optionsFile();
@@ -138,19 +138,7 @@ public final class BundleScanner {
                 ? BundleNames.bundleName(request.repoName(), dir, candidate.optionsFile())
                 : facts.name();
 
-        Set<String> excluded = new LinkedHashSet<>();
-        excluded.add(BundleDiscovery.FLEET_YAML);
-        if (optionsName != null) {
-            excluded.add(optionsName);
-        }
-        List<String> valuesFileNames = new ArrayList<>(facts.bundleValuesFiles());
-        valuesFileNames.addAll(facts.targetValuesFiles());
-        for (String vf : valuesFileNames) {
-            excluded.add(vf);
-            excluded.add(GoPaths.base(vf));
-        }
-
-        List<BundleFiles.Entry> entries = BundleFiles.list(bundleDir, dir, excluded);
+        List<BundleFiles.Entry> entries = BundleFiles.list(bundleDir, dir, excludedNames(optionsName, facts));
         long size = entries.stream().mapToLong(BundleFiles.Entry::size).sum();
         if (size > sizeLimit) {
             throw new BundleReadException("bundle " + name + " (" + dir + ") is " + size
@@ -166,9 +154,28 @@ public final class BundleScanner {
                 DeploymentIds.manifestId(resources), valuesFiles);
     }
 
-    private static void checkBundleDir(Path bundleDir, String dir, Path realRoot, boolean driven) {
+    /**
+     * Fleet's "apply configs" left out of the resources: {@code fleet.yaml} (always), the options file read, and
+     * every values file both as written and by its base name (so a root-level file of that name goes too).
+     */
+    private static Set<String> excludedNames(String optionsName, FleetYamlFacts facts) {
+        Set<String> excluded = new LinkedHashSet<>();
+        excluded.add(BundleDiscovery.FLEET_YAML);
+        if (optionsName != null) {
+            excluded.add(optionsName);
+        }
+        List<String> valuesFiles = new ArrayList<>(facts.bundleValuesFiles());
+        valuesFiles.addAll(facts.targetValuesFiles());
+        for (String vf : valuesFiles) {
+            excluded.add(vf);
+            excluded.add(GoPaths.base(vf));
+        }
+        return excluded;
+    }
+
+    private static void checkBundleDir(Path bundleDir, String dir, Path realRoot) {
         if (!Files.isDirectory(bundleDir)) {
-            throw new BundleReadException((driven ? "bundle directory " : "directory ") + dir + " does not exist");
+            throw new BundleReadException("bundle directory " + dir + " does not exist");
         }
         try {
             if (!bundleDir.toRealPath().startsWith(realRoot)) {
