@@ -47,6 +47,11 @@ public final class FleetYamlParser {
         } catch (YamlLocations.SyntaxError e) {
             throw syntaxError(fileName, e);
         }
+        if (locations.secondDocument() != null) {
+            YamlLocations.Entry at = locations.secondDocument();
+            throw new FleetYamlException(fileName, at.line(), at.column(), "",
+                    fileName + " must hold a single YAML document", null);
+        }
         if (locations.isEmpty()) {
             return FleetYaml.empty();
         }

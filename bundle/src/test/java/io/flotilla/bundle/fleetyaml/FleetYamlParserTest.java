@@ -251,6 +251,8 @@ class FleetYamlParserTest {
                         2, 11, "helm.chart", "invalid YAML: mapping values are not allowed here"),
                 arguments("duplicate key", lines("name: a", "labels: {}", "name: b"),
                         3, 5, "labels", "invalid YAML: Duplicate field 'name'"),
+                arguments("several YAML documents", lines("name: a", "---", "name: b"),
+                        3, 1, "", "fleet.yaml must hold a single YAML document"),
                 arguments("top level is not a mapping", lines("- a", "- b"),
                         1, 1, "", "wrong type at top level: expected a mapping"));
     }

@@ -37,7 +37,7 @@ class DeploymentIdsTest {
 
     @Test
     void manifestIdIsPrefixedTruncatedSha256OfGoStyleManifestJson() {
-        // Go: {"resources":[{"name":"cm.yaml","content":"a: \u003cb\u003e \u0026\n"}]} + "\n" (encoding omitted)
+        // Go encodes the manifest with <, > and & escaped and the empty encoding omitted, plus a newline
         String id = DeploymentIds.manifestId(List.of(BundleResource.plain("cm.yaml", "a: <b> &\n")));
 
         assertThat(id).isEqualTo("s-a71e699170d6540b156283910863afa163f679811efe64eb1fc32ca435219");
