@@ -15,12 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A bundle with its targets compiled, deciding per cluster (§3.4, §3.5, §3.8, §3.9, §5). Options merged for one
  * combination of matched target and customizations are computed once; so is the deploymentID whenever the helm
- * values do not depend on the cluster.
+ * values do not depend on the cluster. Safe for concurrent {@link #evaluate} calls: the caches are filled with
+ * immutable values, and two threads filling the same slot compute equal values.
  */
 final class CompiledBundle {
 
-    /** One target with its matcher; {@code index} is its position in {@code spec.targets}. */
-    private record Target(BundleTarget target, ClusterMatcher matcher, int index) {
+    /** One target with its matcher; {@code position} is its place among the targets or the customizations. */
+    private record Target(BundleTarget target, ClusterMatcher matcher, int position) {
     }
 
     /** What a cluster gets: a deployment, or an exclusion. */
@@ -53,7 +54,8 @@ final class CompiledBundle {
     private final Map<String, String> labelsBundlePart;
     private final Map<String, String> targetNamespaceLabels;
     private final Map<String, String> targetNamespaceAnnotations;
-    private final Map<List<Integer>, Merged> merged = new ConcurrentHashMap<>();
+    private final Merged[] singles;
+    private final Map<List<Integer>, Merged> combinations = new ConcurrentHashMap<>();
 
     private CompiledBundle(BundleInfo bundle, List<Target> targets, List<Target> customizations,
             List<ClusterMatcher> restrictions) {
@@ -64,6 +66,7 @@ final class CompiledBundle {
         this.labelsBundlePart = DeploymentLabels.bundlePart(bundle);
         this.targetNamespaceLabels = union(bundle.targets(), true);
         this.targetNamespaceAnnotations = union(bundle.targets(), false);
+        this.singles = new Merged[targets.size() * (customizations.size() + 1)];
     }
 
     /** @throws TargetingFailure when a selector of a target or restriction is invalid */
@@ -77,8 +80,12 @@ final class CompiledBundle {
         List<Target> customizations = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             BundleTarget t = all.get(i);
-            Target compiled = new Target(t, matcher(bundle, t.matcher(), "target", i), i);
-            (i < customizationCount ? customizations : targets).add(compiled);
+            ClusterMatcher matcher = matcher(bundle, t.matcher(), "target", i);
+            if (i < customizationCount) {
+                customizations.add(new Target(t, matcher, customizations.size()));
+            } else {
+                targets.add(new Target(t, matcher, targets.size()));
+            }
         }
         List<ClusterMatcher> restrictions = new ArrayList<>();
         for (int i = 0; i < restrictionSpecs.size(); i++) {
@@ -111,19 +118,36 @@ final class CompiledBundle {
         if (matched.target().doNotDeploy()) {
             return new Outcome(null, new Exclusion.DoNotDeploy(matched.target().name()));
         }
-        List<Target> applied = new ArrayList<>();
-        for (Target c : customizations) {
-            if (c.matcher().matchesAnyGroup(cluster, view.groups())) {
-                if (c.target().doNotDeploy()) {
-                    return new Outcome(null, new Exclusion.DoNotDeploy(c.target().name()));
+        Merged m;
+        if (bundle.allMatches()) {
+            List<Target> applied = null;
+            for (Target c : customizations) {
+                if (c.matcher().matchesAnyGroup(cluster, view.groups())) {
+                    if (c.target().doNotDeploy()) {
+                        return new Outcome(null, new Exclusion.DoNotDeploy(c.target().name()));
+                    }
+                    if (applied == null) {
+                        applied = new ArrayList<>(2);
+                    }
+                    applied.add(c);
                 }
-                applied.add(c);
-                if (!bundle.allMatches()) {
+            }
+            m = applied == null || applied.size() == 1
+                    ? single(matched, applied == null ? null : applied.get(0))
+                    : combined(matched, applied);
+        } else {
+            Target first = null;
+            for (Target c : customizations) {
+                if (c.matcher().matchesAnyGroup(cluster, view.groups())) {
+                    if (c.target().doNotDeploy()) {
+                        return new Outcome(null, new Exclusion.DoNotDeploy(c.target().name()));
+                    }
+                    first = c;
                     break;
                 }
             }
+            m = single(matched, first);
         }
-        Merged m = merged(matched, applied);
         Prepared prepared = prepare(m, view);
         DesiredDeployment deployment = new DesiredDeployment(view.key(), bundle.name(), view.bdNamespace(),
                 DeploymentLabels.of(labelsBundlePart, view.key()), prepared.options(), prepared.deploymentId(),
@@ -144,26 +168,40 @@ final class CompiledBundle {
         return null;
     }
 
-    private Merged merged(Target matched, List<Target> applied) {
+    /** Options for a matched target with at most one customization, from a flat array (racy but idempotent). */
+    private Merged single(Target matched, Target customization) {
+        int slot = matched.position() * (customizations.size() + 1)
+                + (customization == null ? 0 : customization.position() + 1);
+        Merged m = singles[slot];
+        if (m == null) {
+            m = customization == null ? merge(matched, List.of()) : merge(matched, List.of(customization));
+            singles[slot] = m;
+        }
+        return m;
+    }
+
+    private Merged combined(Target matched, List<Target> applied) {
         List<Integer> key = new ArrayList<>(applied.size() + 1);
-        key.add(matched.index());
-        applied.forEach(c -> key.add(c.index()));
-        return merged.computeIfAbsent(key, k -> {
-            BundleDeploymentOptions targetOptions = matched.target().options();
-            List<String> names = new ArrayList<>();
-            if (bundle.allMatches()) {
-                for (Target c : applied) {
-                    targetOptions = OptionsMerge.merge(targetOptions, c.target().options());
-                    names.add(c.target().name());
-                }
-            } else if (!applied.isEmpty()) {
-                // FirstMatch: the customization replaces the target's options
-                targetOptions = applied.get(0).target().options();
-                names.add(applied.get(0).target().name());
+        key.add(matched.position());
+        applied.forEach(c -> key.add(c.position()));
+        return combinations.computeIfAbsent(key, k -> merge(matched, applied));
+    }
+
+    private Merged merge(Target matched, List<Target> applied) {
+        BundleDeploymentOptions targetOptions = matched.target().options();
+        List<String> names = new ArrayList<>();
+        if (bundle.allMatches()) {
+            for (Target c : applied) {
+                targetOptions = OptionsMerge.merge(targetOptions, c.target().options());
+                names.add(c.target().name());
             }
-            return new Merged(OptionsMerge.merge(bundle.options(), targetOptions), matched.target().name(),
-                    List.copyOf(names));
-        });
+        } else if (!applied.isEmpty()) {
+            // FirstMatch: the customization replaces the target's options
+            targetOptions = applied.get(0).target().options();
+            names.add(applied.get(0).target().name());
+        }
+        return new Merged(OptionsMerge.merge(bundle.options(), targetOptions), matched.target().name(),
+                List.copyOf(names));
     }
 
     private Prepared prepare(Merged m, ClusterView view) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The current bundles, clusters and groups with the desired BundleDeployment set, kept up to date incrementally.
@@ -14,9 +15,13 @@ import java.util.TreeMap;
  * changed. Selectors are compiled once per bundle and group, memberships are kept per cluster.
  *
  * <p>A bundle whose targeting fails keeps its desired BDs unchanged, as Fleet keeps BDs when the bundle reconcile
- * fails; once the failure is gone the bundle is evaluated in full again. Not thread-safe: drive it from one thread.
+ * fails; once the failure is gone the bundle is evaluated in full again. Not thread-safe: drive it from one thread
+ * (it may use the common fork-join pool internally to evaluate a bundle against a large namespace).
  */
 public final class TargetingIndex {
+
+    /** Namespaces with this many clusters evaluate a bundle on the common fork-join pool. */
+    private static final int PARALLEL_THRESHOLD = 2048;
 
     private final Map<String, Namespace> namespaces = new HashMap<>();
 
@@ -201,16 +206,27 @@ public final class TargetingIndex {
     // ---- evaluation -------------------------------------------------------------------------------------------
 
     private void evaluateAll(Namespace ns, BundleState b, Changes changes) {
+        List<ClusterView> views = new ArrayList<>(ns.clusters.values());
+        Object[] outcomes = new Object[views.size()];
+        IntStream indices = IntStream.range(0, views.size());
+        if (views.size() >= PARALLEL_THRESHOLD) {
+            indices = indices.parallel();
+        }
+        indices.forEach(i -> {
+            try {
+                outcomes[i] = b.compiled.evaluate(views.get(i));
+            } catch (TargetingFailure e) {
+                outcomes[i] = e;
+            }
+        });
         Map<String, DesiredDeployment> next = new HashMap<>();
         b.failing.clear();
-        for (ClusterView view : ns.clusters.values()) {
-            try {
-                CompiledBundle.Outcome outcome = b.compiled.evaluate(view);
-                if (outcome.deployment() != null) {
-                    next.put(view.cluster().name(), outcome.deployment());
-                }
-            } catch (TargetingFailure e) {
-                b.failing.put(view.cluster().name(), e.getMessage());
+        for (int i = 0; i < outcomes.length; i++) {
+            String cluster = views.get(i).cluster().name();
+            if (outcomes[i] instanceof TargetingFailure e) {
+                b.failing.put(cluster, e.getMessage());
+            } else if (((CompiledBundle.Outcome) outcomes[i]).deployment() != null) {
+                next.put(cluster, ((CompiledBundle.Outcome) outcomes[i]).deployment());
             }
         }
         if (!b.failing.isEmpty()) {
