@@ -92,6 +92,15 @@ public final class MvStoreStore implements Store {
     private static final int RETENTION_MILLIS = 2_000;
     /** At most this long between fsyncs while writing; must stay well below {@link #RETENTION_MILLIS}. */
     private static final long SYNC_INTERVAL_NANOS = 500_000_000L;
+    /** Orders storage keys {@code kind/namespace/name} by namespace, then name. */
+    private static final Comparator<String> NAMESPACE_THEN_NAME = (a, b) -> {
+        int aNs = a.indexOf(SEPARATOR) + 1;
+        int bNs = b.indexOf(SEPARATOR) + 1;
+        int aName = a.indexOf(SEPARATOR, aNs);
+        int bName = b.indexOf(SEPARATOR, bNs);
+        int byNamespace = a.substring(aNs, aName).compareTo(b.substring(bNs, bName));
+        return byNamespace != 0 ? byNamespace : a.substring(aName + 1).compareTo(b.substring(bName + 1));
+    };
     private final Path file;
     private final MVStore mvStore;
     private final MVMap<String, String> objects;
@@ -199,15 +208,6 @@ public final class MvStoreStore implements Store {
         return result;
     }
 
-    private static final Comparator<String> NAMESPACE_THEN_NAME = (a, b) -> {
-        int aNs = a.indexOf(SEPARATOR) + 1;
-        int bNs = b.indexOf(SEPARATOR) + 1;
-        int aName = a.indexOf(SEPARATOR, aNs);
-        int bName = b.indexOf(SEPARATOR, bNs);
-        int byNamespace = a.substring(aNs, aName).compareTo(b.substring(bNs, bName));
-        return byNamespace != 0 ? byNamespace : a.substring(aName + 1).compareTo(b.substring(bName + 1));
-    };
-
     @Override
     public ObjectNode create(ObjectNode object) {
         return apply(List.of(StoreOp.create(object))).get(0);
@@ -257,6 +257,7 @@ public final class MvStoreStore implements Store {
         if (batch.writes.isEmpty()) {
             return;
         }
+        syncIfDue();
         commitLock.writeLock().lock();
         try {
             batch.writes.forEach((key, json) -> {
@@ -267,7 +268,6 @@ public final class MvStoreStore implements Store {
                 }
             });
             meta.put(RESOURCE_VERSION, Long.toString(batch.resourceVersion));
-            syncIfDue();
             // commit() answers -1 when it stored nothing; there is always something here (the counter moved)
             if (mvStore.commit() < 0) {
                 throw new IllegalStateException("store file " + file + " did not commit the write");
@@ -318,7 +318,7 @@ public final class MvStoreStore implements Store {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Commits nothing new, forces the file to disk and closes it. Idempotent. */
+    /** Closes the file (every write was committed already); later calls do nothing. */
     @Override
     public void close() {
         writeLock.lock();
@@ -367,10 +367,9 @@ public final class MvStoreStore implements Store {
                 stageUpdate(update.object());
             } else if (op instanceof StoreOp.UpdateStatus updateStatus) {
                 stageUpdateStatus(updateStatus.object());
-            } else if (op instanceof StoreOp.Delete delete) {
-                stageDelete(delete.key(), delete.expectedResourceVersion());
             } else {
-                throw new IllegalArgumentException("unknown store operation " + op);
+                StoreOp.Delete delete = (StoreOp.Delete) op;
+                stageDelete(delete.key(), delete.expectedResourceVersion());
             }
         }
 
