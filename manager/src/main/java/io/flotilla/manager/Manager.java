@@ -5,6 +5,8 @@ import io.flotilla.manager.agents.ClusterLiveness;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.deploy.AgentDelivery;
+import io.flotilla.manager.deploy.DeploymentController;
 import io.flotilla.manager.registration.RegistrationService;
 import io.flotilla.manager.rest.RestApi;
 import io.flotilla.manager.store.MvStoreStore;
@@ -37,6 +39,7 @@ public final class Manager {
     private final WorkerExecutor storePool;
     private final AgentStreamServer agents;
     private final ClusterLiveness liveness;
+    private final DeploymentController deployments;
     private final AtomicBoolean ready = new AtomicBoolean();
     private HttpServer http;
     private long sweepTimer = -1;
@@ -52,6 +55,10 @@ public final class Manager {
         this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout());
         this.agents = new AgentStreamServer(blocking, registration, liveness, config.heartbeatInterval());
         this.restApi = new RestApi(store, blocking, registration, ready::get);
+        this.deployments = new DeploymentController(store, clock);
+        AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents);
+        agents.setHandler(delivery);
+        store.addListener(delivery);
     }
 
     private final RestApi restApi;
@@ -64,7 +71,10 @@ public final class Manager {
             return (Store) MvStoreStore.open(config.dataDir());
         }).compose(store -> {
             Manager manager = new Manager(config, vertx, store);
-            return manager.listen().map(manager);
+            return vertx.executeBlocking(() -> {
+                manager.deployments.start();
+                return manager;
+            }).compose(m -> m.listen().map(m));
         }).recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
     }
 
@@ -103,6 +113,10 @@ public final class Manager {
         return vertx;
     }
 
+    public DeploymentController deployments() {
+        return deployments;
+    }
+
     public AgentStreamServer agents() {
         return agents;
     }
@@ -114,6 +128,7 @@ public final class Manager {
             vertx.cancelTimer(sweepTimer);
         }
         agents.closeAll();
+        deployments.close();
         // Idle keep-alive connections would otherwise hold a graceful shutdown for 30 s.
         Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(1, TimeUnit.SECONDS);
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.

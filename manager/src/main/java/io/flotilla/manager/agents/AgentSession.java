@@ -11,6 +11,8 @@ public final class AgentSession {
     private final GrpcServerResponse<AgentMessage, ManagerMessage> response;
     private final long id;
     private volatile boolean closed;
+    /** Bundle contents already sent on this stream: each goes once per content id per connection. */
+    private final java.util.Set<String> contentSent = new java.util.HashSet<>();
 
     AgentSession(long id, ObjectKey cluster, GrpcServerResponse<AgentMessage, ManagerMessage> response) {
         this.id = id;
@@ -20,6 +22,11 @@ public final class AgentSession {
 
     public ObjectKey cluster() {
         return cluster;
+    }
+
+    /** True the first time a content id is offered for this stream. */
+    public boolean markContentSent(String contentId) {
+        return contentSent.add(contentId);
     }
 
     long id() {

@@ -1,0 +1,280 @@
+package io.flotilla.manager.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.bundle.options.BundleDeploymentOptions;
+import io.flotilla.bundle.options.DeploymentIds;
+import io.flotilla.manager.agents.AgentMessageHandler;
+import io.flotilla.manager.agents.AgentSession;
+import io.flotilla.manager.agents.AgentStreamServer;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.api.ObjectKey;
+import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.store.StatusWriter;
+import io.flotilla.manager.store.Store;
+import io.flotilla.manager.store.StoreListener;
+import io.flotilla.manager.targeting.ClusterKey;
+import io.flotilla.manager.targeting.ClusterNamespaces;
+import io.flotilla.proto.v1.Ack;
+import io.flotilla.proto.v1.BundleContent;
+import io.flotilla.proto.v1.BundleResource;
+import io.flotilla.proto.v1.ContentRequest;
+import io.flotilla.proto.v1.DeploymentDelete;
+import io.flotilla.proto.v1.DeploymentStatus;
+import io.flotilla.proto.v1.DeploymentUpsert;
+import io.flotilla.proto.v1.HeldDeployment;
+import io.flotilla.proto.v1.Hello;
+import io.flotilla.proto.v1.ManagerMessage;
+import io.flotilla.proto.v1.StatusReport;
+import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Moves BundleDeployments between the store and the agents: every BD create, update or delete is sent to
+ * the cluster's agent when it is connected; on (re)connect the agent's digest is compared with the
+ * stored BDs and only the difference is sent. Agent reports become BD status. Delivery is
+ * at-least-once; the agent applies idempotently.
+ */
+public final class AgentDelivery implements AgentMessageHandler, StoreListener {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentDelivery.class);
+
+    private final Store store;
+    private final Blocking blocking;
+    private final Context context;
+    private final AgentStreamServer agents;
+    private final StatusWriter statusWriter;
+    private final Map<ObjectKey, Long> sentGenerations = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public AgentDelivery(Store store, Blocking blocking, Context context, AgentStreamServer agents) {
+        this.store = store;
+        this.blocking = blocking;
+        this.context = context;
+        this.agents = agents;
+        this.statusWriter = new StatusWriter(store);
+    }
+
+    // ---- store → agents ------------------------------------------------------------------------------------
+
+    @Override
+    public void onEvent(EventType type, ObjectNode object) {
+        if (Json.kind(object).orElse(null) != Kind.BUNDLE_DEPLOYMENT) {
+            return;
+        }
+        ClusterKey cluster = BundleDeployments.cluster(object);
+        ObjectKey sessionKey = new ObjectKey(Kind.CLUSTER, cluster.namespace(), cluster.name());
+        if (type == EventType.DELETED) {
+            boolean keep = object.path("spec").path("options").path("keepResources").asBoolean(false);
+            boolean deleteCrds = object.path("spec").path("options").path("deleteCRDResources").asBoolean(false);
+            String name = Json.name(object);
+            sentGenerations.remove(Json.key(object));
+            context.runOnContext(v -> {
+                AgentSession session = agents.session(sessionKey);
+                if (session != null) {
+                    session.send(deleteMessage(name, keep, deleteCrds));
+                    LOG.info("{}: BD {} deleted, delete sent to the agent (keepResources={})", sessionKey, name, keep);
+                }
+            });
+            return;
+        }
+        ObjectNode bd = object.deepCopy();
+        // Only spec changes (a new generation) are news for the agent; status writes (its own reports) are not.
+        long generation = bd.path("metadata").path("generation").asLong();
+        Long previous = sentGenerations.put(Json.key(bd), generation);
+        if (previous != null && previous == generation) {
+            return;
+        }
+        context.runOnContext(v -> {
+            AgentSession session = agents.session(sessionKey);
+            if (session != null) {
+                sendUpsert(session, bd);
+            }
+        });
+    }
+
+    private void sendUpsert(AgentSession session, ObjectNode bd) {
+        String contentId = bd.path("spec").path("contentId").asText();
+        if (session.markContentSent(contentId)) {
+            blocking.run(() -> loadContent(bd)).onComplete(ar -> {
+                if (ar.succeeded() && ar.result().isPresent()) {
+                    session.send(ManagerMessage.newBuilder().setContent(ar.result().get()).build());
+                } else {
+                    LOG.warn("{}: content {} of BD {} could not be loaded{}", session.cluster(), contentId, Json.name(bd),
+                            ar.failed() ? ": " + ar.cause() : " (bundle gone)");
+                }
+                session.send(upsertMessage(bd));
+            });
+        } else {
+            session.send(upsertMessage(bd));
+        }
+    }
+
+    private Optional<BundleContent> loadContent(ObjectNode bd) {
+        JsonNode labels = bd.path("metadata").path("labels");
+        ObjectKey bundleKey = new ObjectKey(Kind.BUNDLE, labels.path(BundleDeployments.BUNDLE_NAMESPACE_LABEL).asText(),
+                labels.path(BundleDeployments.BUNDLE_NAME_LABEL).asText());
+        return store.get(bundleKey).map(bundle -> content(bundle, bd.path("spec").path("contentId").asText()));
+    }
+
+    static BundleContent content(ObjectNode bundle, String contentId) {
+        BundleContent.Builder content = BundleContent.newBuilder().setContentId(contentId);
+        for (JsonNode r : bundle.path("spec").path("resources")) {
+            content.addResources(BundleResource.newBuilder()
+                    .setName(r.path("name").asText())
+                    .setContent(r.path("content").asText())
+                    .setEncoding(r.path("encoding").asText("")));
+        }
+        return content.build();
+    }
+
+    static ManagerMessage upsertMessage(ObjectNode bd) {
+        JsonNode spec = bd.path("spec");
+        DeploymentUpsert.Builder upsert = DeploymentUpsert.newBuilder()
+                .setName(Json.name(bd))
+                .setBundleNamespace(bd.path("metadata").path("labels").path(BundleDeployments.BUNDLE_NAMESPACE_LABEL).asText())
+                .setDeploymentId(spec.path("deploymentID").asText())
+                .setContentId(spec.path("contentId").asText())
+                .setOptionsJson(canonicalOptions(spec.path("options")))
+                .setPaused(spec.path("paused").asBoolean(false));
+        bd.path("metadata").path("labels").fields().forEachRemaining(e -> upsert.putLabels(e.getKey(), e.getValue().asText()));
+        return ManagerMessage.newBuilder().setUpsert(upsert).build();
+    }
+
+    private static String canonicalOptions(JsonNode options) {
+        try {
+            return DeploymentIds.canonicalJson(Json.MAPPER.treeToValue(options, BundleDeploymentOptions.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored BD options do not parse: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static ManagerMessage deleteMessage(String name, boolean keepResources, boolean deleteCrds) {
+        return ManagerMessage.newBuilder().setDelete(DeploymentDelete.newBuilder().setName(name)
+                .setKeepResources(keepResources).setDeleteCrdResources(deleteCrds)).build();
+    }
+
+    // ---- agents → store ------------------------------------------------------------------------------------
+
+    @Override
+    public void onHello(AgentSession session, Hello hello) {
+        ObjectKey cluster = session.cluster();
+        String bdNamespace = ClusterNamespaces.of(cluster.namespace(), cluster.name());
+        Map<String, HeldDeployment> held = new HashMap<>(hello.getHeldMap());
+        blocking.run(() -> store.list(Kind.BUNDLE_DEPLOYMENT, bdNamespace)).onSuccess(stored -> {
+            int upserts = 0;
+            for (ObjectNode bd : stored) {
+                HeldDeployment h = held.remove(Json.name(bd));
+                if (h == null || !h.getAppliedDeploymentId().equals(bd.path("spec").path("deploymentID").asText())) {
+                    sendUpsert(session, bd);
+                    upserts++;
+                }
+            }
+            // What the agent holds but the manager no longer wants was deleted while it was away.
+            held.keySet().forEach(name -> session.send(deleteMessage(name, false, false)));
+            LOG.info("{}: agent holds {} BDs; sent {} upserts and {} deletes to catch up", cluster,
+                    hello.getHeldCount(), upserts, held.size());
+        }).onFailure(e -> LOG.error("{}: could not read its BDs for the hello: {}", cluster, e.toString()));
+    }
+
+    @Override
+    public void onContentRequest(AgentSession session, ContentRequest request) {
+        List<String> wanted = request.getContentIdsList();
+        blocking.run(() -> store.list(Kind.BUNDLE, null).stream()
+                .filter(b -> wanted.contains(b.path("spec").path("contentId").asText()))
+                .map(b -> content(b, b.path("spec").path("contentId").asText()))
+                .toList()).onSuccess(contents -> contents.forEach(c -> {
+                    session.markContentSent(c.getContentId());
+                    session.send(ManagerMessage.newBuilder().setContent(c).build());
+                }));
+    }
+
+    @Override
+    public void onReport(AgentSession session, StatusReport report) {
+        ObjectKey cluster = session.cluster();
+        String bdNamespace = ClusterNamespaces.of(cluster.namespace(), cluster.name());
+        long sequence = report.getSequence();
+        blocking.runOrdered(() -> {
+            for (DeploymentStatus st : report.getDeploymentsList()) {
+                if (st.getDeleted()) {
+                    continue;
+                }
+                statusWriter.patch(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()),
+                        status -> writeStatus(status, st, sequence));
+            }
+            return null;
+        }).onSuccess(v -> session.send(ManagerMessage.newBuilder().setAck(Ack.newBuilder().setSequence(sequence)).build()))
+                .onFailure(e -> LOG.error("{}: could not store report {}: {}", cluster, sequence, e.toString()));
+    }
+
+    /** Fleet's BD status fields (§1.3) from one agent report. */
+    static void writeStatus(ObjectNode status, DeploymentStatus st, long sequence) {
+        status.put("appliedDeploymentID", st.getAppliedDeploymentId());
+        status.put("ready", st.getReady());
+        status.put("nonModified", st.getNonModified());
+        status.put("incompleteState", st.getIncompleteState());
+        status.put("reportedSequence", sequence);
+        ArrayNode nonReady = status.putArray("nonReadyStatus");
+        st.getNonReadyList().forEach(n -> {
+            ObjectNode o = nonReady.addObject();
+            o.put("uid", n.getUid());
+            o.put("kind", n.getKind());
+            o.put("apiVersion", n.getApiVersion());
+            o.put("namespace", n.getNamespace());
+            o.put("name", n.getName());
+            ObjectNode summary = o.putObject("summary");
+            summary.put("state", n.getState());
+            summary.put("error", n.getError());
+            summary.put("transitioning", n.getTransitioning());
+            ArrayNode messages = summary.putArray("message");
+            n.getMessageList().forEach(messages::add);
+        });
+        ArrayNode modified = status.putArray("modifiedStatus");
+        st.getModifiedList().forEach(m -> {
+            ObjectNode o = modified.addObject();
+            o.put("kind", m.getKind());
+            o.put("apiVersion", m.getApiVersion());
+            o.put("namespace", m.getNamespace());
+            o.put("name", m.getName());
+            o.put("missing", m.getMissing());
+            o.put("exist", m.getExist());
+            o.put("delete", m.getDelete());
+            o.put("patch", m.getPatch());
+        });
+        ArrayNode resources = status.putArray("resources");
+        st.getResourcesList().forEach(r -> {
+            ObjectNode o = resources.addObject();
+            o.put("kind", r.getKind());
+            o.put("apiVersion", r.getApiVersion());
+            o.put("namespace", r.getNamespace());
+            o.put("name", r.getName());
+        });
+        ObjectNode counts = status.putObject("resourceCounts");
+        var c = st.getResourceCounts();
+        counts.put("ready", c.getReady());
+        counts.put("desiredReady", c.getDesiredReady());
+        counts.put("waitApplied", c.getWaitApplied());
+        counts.put("modified", c.getModified());
+        counts.put("orphaned", c.getOrphaned());
+        counts.put("missing", c.getMissing());
+        counts.put("unknown", c.getUnknown());
+        counts.put("notReady", c.getNotReady());
+        ArrayNode conditions = status.putArray("conditions");
+        st.getConditionsList().forEach(cond -> {
+            ObjectNode o = conditions.addObject();
+            o.put("type", cond.getType());
+            o.put("status", cond.getStatus());
+            o.put("reason", cond.getReason());
+            o.put("message", cond.getMessage());
+            if (cond.getLastTransitionUnixMillis() > 0) {
+                o.put("lastTransitionTime", java.time.Instant.ofEpochMilli(cond.getLastTransitionUnixMillis()).toString());
+            }
+        });
+    }
+}

@@ -1,0 +1,63 @@
+package io.flotilla.manager.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.targeting.ClusterKey;
+import io.flotilla.manager.targeting.DesiredDeployment;
+
+/** The stored form of a BundleDeployment, made from what targeting decided. */
+public final class BundleDeployments {
+    public static final String CLUSTER_LABEL = "flotilla.io/cluster";
+    public static final String CLUSTER_NAMESPACE_LABEL = "flotilla.io/cluster-namespace";
+    public static final String BUNDLE_NAME_LABEL = "flotilla.io/bundle-name";
+    public static final String BUNDLE_NAMESPACE_LABEL = "flotilla.io/bundle-namespace";
+    public static final String REPO_LABEL = "flotilla.io/repo-name";
+
+    private BundleDeployments() {
+    }
+
+    /** A new BD object for {@code desired}; spec fields follow Fleet's names (§1.3, §5.3). */
+    public static ObjectNode toObject(DesiredDeployment desired) {
+        ObjectNode bd = Json.newObject(Kind.BUNDLE_DEPLOYMENT, desired.bdNamespace(), desired.bdName());
+        Json.metadata(bd).set("labels", Json.MAPPER.valueToTree(desired.labels()));
+        writeSpec(bd, desired);
+        return bd;
+    }
+
+    /** Replaces labels and spec of a stored BD with the desired ones (status is kept by the store). */
+    public static ObjectNode update(ObjectNode stored, DesiredDeployment desired) {
+        ObjectNode bd = stored.deepCopy();
+        Json.metadata(bd).set("labels", Json.MAPPER.valueToTree(desired.labels()));
+        writeSpec(bd, desired);
+        return bd;
+    }
+
+    private static void writeSpec(ObjectNode bd, DesiredDeployment desired) {
+        ObjectNode spec = bd.putObject("spec");
+        JsonNode options = Json.MAPPER.valueToTree(desired.options());
+        spec.put("deploymentID", desired.deploymentId());
+        spec.set("options", options);
+        spec.put("stagedDeploymentID", desired.deploymentId());
+        spec.set("stagedOptions", options.deepCopy());
+        spec.put("contentId", contentId(desired.deploymentId()));
+        if (desired.options().correctDrift() != null) {
+            spec.set("correctDrift", Json.MAPPER.valueToTree(desired.options().correctDrift()));
+        }
+        spec.put("matchedTarget", desired.matchedTarget());
+        spec.set("matchedCustomizations", Json.MAPPER.valueToTree(desired.matchedCustomizations()));
+    }
+
+    /** A deploymentID is {@code <manifestID>:<options hash>}; the content id is the first part. */
+    public static String contentId(String deploymentId) {
+        int colon = deploymentId.indexOf(':');
+        return colon < 0 ? deploymentId : deploymentId.substring(0, colon);
+    }
+
+    /** The registration namespace and name of the cluster a stored BD belongs to. */
+    public static ClusterKey cluster(JsonNode bd) {
+        JsonNode labels = bd.path("metadata").path("labels");
+        return new ClusterKey(labels.path(CLUSTER_NAMESPACE_LABEL).asText(), labels.path(CLUSTER_LABEL).asText());
+    }
+}
