@@ -103,20 +103,7 @@ final class GetCommand implements Callable<Integer> {
             });
             rows.add(row);
         }
-        int[] widths = new int[header.size()];
-        rows.forEach(r -> {
-            for (int i = 0; i < r.size(); i++) {
-                widths[i] = Math.max(widths[i], r.get(i).length());
-            }
-        });
-        StringBuilder out = new StringBuilder();
-        for (List<String> r : rows) {
-            for (int i = 0; i < r.size(); i++) {
-                out.append(i == r.size() - 1 ? r.get(i) : String.format("%-" + (widths[i] + 3) + "s", r.get(i)));
-            }
-            out.append('\n');
-        }
-        return out.toString();
+        return Tables.render(rows);
     }
 
     private static String readyMessage(JsonNode status) {
