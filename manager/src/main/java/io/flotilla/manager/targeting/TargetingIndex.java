@@ -155,14 +155,19 @@ public final class TargetingIndex {
 
     /** Recomputes memberships and re-evaluates the clusters whose groups (names or group labels) changed. */
     private BdChanges regroup(Namespace ns) {
-        Changes changes = new Changes();
-        for (ClusterView view : new ArrayList<>(ns.clusters.values())) {
+        List<ClusterView> changed = new ArrayList<>();
+        for (ClusterView view : ns.clusters.values()) {
             ClusterView regrouped = view.withGroups(CompiledGroup.membershipsOf(view.cluster(), ns.groups.values()));
             if (!regrouped.groups().equals(view.groups())) {
-                ns.clusters.put(view.cluster().name(), regrouped);
-                for (BundleState b : ns.bundles.values()) {
-                    evaluateOne(ns, b, regrouped, changes);
-                }
+                changed.add(regrouped);
+            }
+        }
+        // store every new membership first, so a bundle re-evaluated in full sees all of them
+        changed.forEach(view -> ns.clusters.put(view.cluster().name(), view));
+        Changes changes = new Changes();
+        for (ClusterView view : changed) {
+            for (BundleState b : ns.bundles.values()) {
+                evaluateOne(ns, b, view, changes);
             }
         }
         return changes.collector.build();
