@@ -47,6 +47,11 @@ public final class FleetYamlParser {
         } catch (YamlLocations.SyntaxError e) {
             throw syntaxError(fileName, e);
         }
+        if (locations.secondDocument() != null) {
+            YamlLocations.Entry at = locations.secondDocument();
+            throw new FleetYamlException(fileName, at.line(), at.column(), "",
+                    fileName + " must hold a single YAML document", null);
+        }
         if (locations.isEmpty()) {
             return FleetYaml.empty();
         }
@@ -204,7 +209,7 @@ public final class FleetYamlParser {
     }
 
     private static String known(Collection<Object> ids) {
-        return ids == null ? "" : ids.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return ids == null ? "" : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
     /** A "did you mean" hint for a near-miss (edit distance at most 2). */

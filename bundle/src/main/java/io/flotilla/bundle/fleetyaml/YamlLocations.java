@@ -29,13 +29,20 @@ final class YamlLocations {
 
     private final Map<String, Entry> entries;
     private final boolean empty;
+    private final Entry secondDocument;
 
-    private YamlLocations(Map<String, Entry> entries, boolean empty) {
+    private YamlLocations(Map<String, Entry> entries, boolean empty, Entry secondDocument) {
         this.entries = entries;
         this.empty = empty;
+        this.secondDocument = secondDocument;
     }
 
-    /** True when the document has no content or is a single YAML null. */
+    /** Where a second YAML document starts, or null when the stream holds at most one. */
+    Entry secondDocument() {
+        return secondDocument;
+    }
+
+    /** True when the document has no content, or is a single YAML null or empty scalar (a bare {@code ---}). */
     boolean isEmpty() {
         return empty;
     }
@@ -49,16 +56,29 @@ final class YamlLocations {
         String lastPath = "";
         try (JsonParser parser = FACTORY.createParser(content)) {
             JsonToken token = parser.nextToken();
-            boolean empty = token == null || token == JsonToken.VALUE_NULL;
+            boolean empty = token == null || token == JsonToken.VALUE_NULL
+                    || token == JsonToken.VALUE_STRING && parser.getText().isEmpty();
+            Entry secondDocument = null;
+            int documents = 0;
             while (token != null) {
+                if (startsDocument(parser, token) && ++documents == 2) {
+                    JsonLocation at = parser.currentTokenLocation();
+                    secondDocument = new Entry(at.getLineNr(), at.getColumnNr(), null);
+                }
                 String path = visit(parser, token, entries);
                 lastPath = path == null ? lastPath : path;
                 token = parser.nextToken();
             }
-            return new YamlLocations(entries, empty);
+            return new YamlLocations(entries, empty, secondDocument);
         } catch (IOException e) {
             throw new SyntaxError(e, lastPath);
         }
+    }
+
+    private static boolean startsDocument(JsonParser parser, JsonToken token) {
+        boolean opens = token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY;
+        JsonStreamContext context = opens ? parser.getParsingContext().getParent() : parser.getParsingContext();
+        return (token.isStructStart() || token.isScalarValue()) && context != null && context.inRoot();
     }
 
     /** Records the token's path and location; returns the path, or null for tokens without one. */

@@ -44,19 +44,4 @@ public final class Copies {
         }
         return value;
     }
-
-    /** Mutable deep copy, for code that builds a new free-form map from an immutable one. */
-    public static Object mutableDeep(Object value) {
-        if (value instanceof Map<?, ?> m) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            m.forEach((k, v) -> copy.put(String.valueOf(k), mutableDeep(v)));
-            return copy;
-        }
-        if (value instanceof List<?> l) {
-            List<Object> copy = new ArrayList<>(l.size());
-            l.forEach(v -> copy.add(mutableDeep(v)));
-            return copy;
-        }
-        return value;
-    }
 }

@@ -29,7 +29,7 @@ import java.util.List;
  *
  * <p>The canonical JSON mirrors Go's {@code encoding/json}: record components in declaration order (Fleet's
  * struct order), map keys sorted at every depth, {@code omitempty} as declared on the model, {@code <>&} and
- * U+2028/U+2029 escaped as {@code \u003c}-style sequences, floating-point numbers in Go's shortest form.
+ * U+2028/U+2029 escaped as lowercase backslash-u sequences, floating-point numbers in Go's shortest form.
  */
 public final class DeploymentIds {
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -40,6 +41,8 @@ public final class OptionsMerge {
     }
 
     public static BundleDeploymentOptions merge(BundleDeploymentOptions base, BundleDeploymentOptions custom) {
+        Objects.requireNonNull(base, "base options");
+        Objects.requireNonNull(custom, "custom options");
         BundleDeploymentOptions.Builder result = base.toBuilder()
                 .defaultNamespace(overrideOrClear(base.defaultNamespace(), custom.defaultNamespace()))
                 .namespace(overrideOrClear(base.namespace(), custom.namespace()))
