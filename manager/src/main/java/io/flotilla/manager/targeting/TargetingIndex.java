@@ -39,7 +39,7 @@ public final class TargetingIndex {
         final BundleInfo info;
         final CompiledBundle compiled;
         final String compileError;
-        final Map<String, DesiredDeployment> desired;
+        Map<String, DesiredDeployment> desired;
         /** Cluster name → targeting error message, for clusters whose evaluation currently fails. */
         final TreeMap<String, String> failing = new TreeMap<>();
 
@@ -246,8 +246,7 @@ public final class TargetingIndex {
         for (Map.Entry<String, DesiredDeployment> e : next.entrySet()) {
             changes.collector.change(b.desired.get(e.getKey()), e.getValue());
         }
-        b.desired.clear();
-        b.desired.putAll(next);
+        b.desired = next;
     }
 
     private void evaluateOne(Namespace ns, BundleState b, ClusterView view, Changes changes) {
