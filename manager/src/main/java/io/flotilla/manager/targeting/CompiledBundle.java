@@ -104,10 +104,6 @@ final class CompiledBundle {
         }
     }
 
-    BundleInfo bundle() {
-        return bundle;
-    }
-
     /** @throws TargetingFailure when Helm value templating fails for this cluster */
     Outcome evaluate(ClusterView view) {
         ClusterInfo cluster = view.cluster();

@@ -2,10 +2,10 @@ package io.flotilla.manager.targeting;
 
 import io.flotilla.bundle.options.BundleDeploymentOptions;
 import io.flotilla.bundle.options.BundleDeploymentOptions.HelmOptions;
-import io.flotilla.bundle.options.Copies;
 import io.flotilla.manager.targeting.template.GoTemplate;
 import io.flotilla.manager.targeting.template.TemplateException;
 import io.flotilla.manager.targeting.template.Yaml;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +83,7 @@ final class HelmValuesPreprocessor {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> values = helm.values() == null ? new LinkedHashMap<>()
-                : (Map<String, Object>) Copies.mutableDeep(helm.values());
+                : (Map<String, Object>) mutableCopy(helm.values());
         substituteClusterLabels(values, clusterLabels, 0);
         if (!Boolean.TRUE.equals(helm.disablePreProcess())) {
             Map<String, Object> context = templateContext(cluster, clusterLabels);
@@ -118,7 +118,22 @@ final class HelmValuesPreprocessor {
         if (!(parsed instanceof Map)) {
             throw new TemplateException("rendered helm values are not a map: " + rendered.strip());
         }
-        return (Map<String, Object>) Copies.mutableDeep(parsed);
+        return (Map<String, Object>) mutableCopy(parsed);
+    }
+
+    /** A mutable deep copy of maps and lists, so substitution can edit values in place. */
+    private static Object mutableCopy(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(String.valueOf(k), mutableCopy(v)));
+            return copy;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>(l.size());
+            l.forEach(v -> copy.add(mutableCopy(v)));
+            return copy;
+        }
+        return value;
     }
 
     /** Replaces strings in maps (also maps inside lists, not strings directly in lists) naming a cluster label. */

@@ -111,6 +111,60 @@ public final class LabelSelector {
     }
 
     /**
+     * Validates and compiles a selector given as a plain map, as read from JSON or YAML:
+     * {@code {matchLabels: {k: v}, matchExpressions: [{key, operator, values: [...]}]}}. Null means {@code {}}.
+     *
+     * @throws InvalidSelectorException on unknown fields, wrong types, or invalid keys, values or operators
+     */
+    public static LabelSelector fromMap(Map<String, ?> raw) {
+        if (raw == null) {
+            return EVERYTHING;
+        }
+        for (String field : raw.keySet()) {
+            if (!field.equals("matchLabels") && !field.equals("matchExpressions")) {
+                throw new InvalidSelectorException("invalid label selector: unknown field \"" + field
+                        + "\" (expected matchLabels or matchExpressions)");
+            }
+        }
+        Map<String, String> matchLabels = new java.util.LinkedHashMap<>();
+        Object labels = raw.get("matchLabels");
+        if (labels instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> matchLabels.put(String.valueOf(k), scalar(v, "matchLabels." + k)));
+        } else if (labels != null) {
+            throw new InvalidSelectorException("invalid label selector: matchLabels must be a map");
+        }
+        List<Expression> expressions = new ArrayList<>();
+        Object exprs = raw.get("matchExpressions");
+        if (exprs instanceof List<?> list) {
+            for (Object e : list) {
+                if (!(e instanceof Map<?, ?> m)) {
+                    throw new InvalidSelectorException("invalid label selector: each matchExpressions entry must be "
+                            + "a map with key, operator and values");
+                }
+                List<String> values = new ArrayList<>();
+                if (m.get("values") instanceof List<?> vs) {
+                    vs.forEach(v -> values.add(scalar(v, "values of " + m.get("key"))));
+                } else if (m.get("values") != null) {
+                    throw new InvalidSelectorException("invalid label selector: key \"" + m.get("key")
+                            + "\": values must be a list");
+                }
+                expressions.add(new Expression(m.get("key") == null ? null : String.valueOf(m.get("key")),
+                        m.get("operator") == null ? null : String.valueOf(m.get("operator")), values));
+            }
+        } else if (exprs != null) {
+            throw new InvalidSelectorException("invalid label selector: matchExpressions must be a list");
+        }
+        return of(matchLabels, expressions);
+    }
+
+    private static String scalar(Object value, String where) {
+        if (value instanceof Map || value instanceof Collection) {
+            throw new InvalidSelectorException("invalid label selector: " + where + " must be a string");
+        }
+        return value == null ? "" : String.valueOf(value);
+    }
+
+    /**
      * Parses the string form used by {@code labelSelector=} query parameters, e.g.
      * {@code env=dev,tier in (a,b),!legacy}. The empty string selects everything.
      *

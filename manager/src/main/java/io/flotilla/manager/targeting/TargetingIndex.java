@@ -39,7 +39,7 @@ public final class TargetingIndex {
         final BundleInfo info;
         final CompiledBundle compiled;
         final String compileError;
-        final Map<String, DesiredDeployment> desired;
+        Map<String, DesiredDeployment> desired;
         /** Cluster name → targeting error message, for clusters whose evaluation currently fails. */
         final TreeMap<String, String> failing = new TreeMap<>();
 
@@ -155,14 +155,19 @@ public final class TargetingIndex {
 
     /** Recomputes memberships and re-evaluates the clusters whose groups (names or group labels) changed. */
     private BdChanges regroup(Namespace ns) {
-        Changes changes = new Changes();
-        for (ClusterView view : new ArrayList<>(ns.clusters.values())) {
+        List<ClusterView> changed = new ArrayList<>();
+        for (ClusterView view : ns.clusters.values()) {
             ClusterView regrouped = view.withGroups(CompiledGroup.membershipsOf(view.cluster(), ns.groups.values()));
             if (!regrouped.groups().equals(view.groups())) {
-                ns.clusters.put(view.cluster().name(), regrouped);
-                for (BundleState b : ns.bundles.values()) {
-                    evaluateOne(ns, b, regrouped, changes);
-                }
+                changed.add(regrouped);
+            }
+        }
+        // store every new membership first, so a bundle re-evaluated in full sees all of them
+        changed.forEach(view -> ns.clusters.put(view.cluster().name(), view));
+        Changes changes = new Changes();
+        for (ClusterView view : changed) {
+            for (BundleState b : ns.bundles.values()) {
+                evaluateOne(ns, b, view, changes);
             }
         }
         return changes.collector.build();
@@ -241,8 +246,7 @@ public final class TargetingIndex {
         for (Map.Entry<String, DesiredDeployment> e : next.entrySet()) {
             changes.collector.change(b.desired.get(e.getKey()), e.getValue());
         }
-        b.desired.clear();
-        b.desired.putAll(next);
+        b.desired = next;
     }
 
     private void evaluateOne(Namespace ns, BundleState b, ClusterView view, Changes changes) {

@@ -55,6 +55,10 @@ class HelmValuesTemplatingTest {
                 Arguments.of("a template producing YAML structure",
                         Map.of("obj", "${ .ClusterValues | toJson }"),
                         Map.of("obj", Map.of("region", "eu", "size", 5))),
+                Arguments.of("a long template is not folded by the YAML writer",
+                        Map.of("long", "${ printf \"%s-%s-%s\" .ClusterName .ClusterLabels.env"
+                                + " \"a-long-literal-that-pushes-this-line-well-beyond-eighty-characters\" }"),
+                        Map.of("long", "c1-dev-a-long-literal-that-pushes-this-line-well-beyond-eighty-characters")),
                 Arguments.of("values without templates are unchanged", Map.of("plain", "x", "n", 1.5),
                         Map.of("plain", "x", "n", 1.5)));
     }

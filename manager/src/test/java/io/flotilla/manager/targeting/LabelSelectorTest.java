@@ -125,6 +125,35 @@ class LabelSelectorTest {
     }
 
     @Test
+    void compilesThePlainMapForm() {
+        LabelSelector s = LabelSelector.fromMap(Map.of("matchLabels", Map.of("env", "dev"),
+                "matchExpressions", List.of(Map.of("key", "tier", "operator", "In", "values", List.of("a", "b")),
+                        Map.of("key", "legacy", "operator", "DoesNotExist"))));
+        assertThat(s.toString()).isEqualTo("env=dev,!legacy,tier in (a,b)");
+        assertThat(LabelSelector.fromMap(null).isEverything()).isTrue();
+        assertThat(LabelSelector.fromMap(Map.of()).matches(Map.of())).isTrue();
+    }
+
+    static Stream<Arguments> badPlainMaps() {
+        return Stream.of(
+                Arguments.of(Map.of("matchLabel", Map.of()), "unknown field \"matchLabel\""),
+                Arguments.of(Map.of("matchLabels", List.of("a")), "matchLabels must be a map"),
+                Arguments.of(Map.of("matchLabels", Map.of("a", List.of("x"))), "matchLabels.a must be a string"),
+                Arguments.of(Map.of("matchExpressions", Map.of()), "matchExpressions must be a list"),
+                Arguments.of(Map.of("matchExpressions", List.of(Map.of("key", "a", "operator", "Exists",
+                        "values", "x"))), "key \"a\": values must be a list"),
+                Arguments.of(Map.of("matchExpressions", List.of(Map.of("key", "a"))),
+                        "key \"a\": operator must be set"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badPlainMaps")
+    void rejectsMalformedPlainMaps(Map<String, Object> raw, String message) {
+        assertThatThrownBy(() -> LabelSelector.fromMap(raw)).isInstanceOf(InvalidSelectorException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
     void stringFormRoundTripsSortedByKey() {
         LabelSelector s = LabelSelector.parse("tier in (b,a),env=dev,!legacy,zone,x notin (q)");
         assertThat(s.toString()).isEqualTo("env=dev,!legacy,tier in (a,b),x!=q,zone");
