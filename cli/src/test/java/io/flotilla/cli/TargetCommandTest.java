@@ -1,0 +1,74 @@
+package io.flotilla.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.manager.api.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TargetCommandTest {
+    private static final String DIR = "src/test/resources/target/";
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = FlotillaCli.commandLine().execute(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void showsPerClusterDecisionWithCustomizationsAndDoNotDeploy() throws Exception {
+        Run run = run("target", "--bundle", DIR + "app", "--gitrepo", DIR + "gitrepo.yaml", "--clusters",
+                DIR + "clusters.yaml", "-o", "json");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode clusters = Json.MAPPER.readTree(run.out()).get(0).path("clusters");
+        assertThat(clusters).hasSize(3);
+        assertThat(clusters.get(0).path("cluster").asText()).isEqualTo("fleet-default/dev-1");
+        assertThat(clusters.get(0).path("deploy").asBoolean()).isTrue();
+        assertThat(clusters.get(0).path("options").path("helm").path("values").path("replicas").asInt()).isEqualTo(1);
+        assertThat(clusters.get(1).path("customizations").get(0).asText()).isEqualTo("prod");
+        assertThat(clusters.get(1).path("options").path("helm").path("values").path("replicas").asInt()).isEqualTo(3);
+        assertThat(clusters.get(1).path("deploymentID").asText()).startsWith("s-")
+                .isNotEqualTo(clusters.get(0).path("deploymentID").asText());
+        assertThat(clusters.get(2).path("deploy").asBoolean()).isFalse();
+        assertThat(clusters.get(2).path("excludedBy").asText()).isEqualTo("doNotDeploy in skip-legacy");
+    }
+
+    @Test
+    void tableOutputNamesTargetAndExclusion() {
+        Run run = run("target", "--bundle", DIR + "app", "--gitrepo", DIR + "gitrepo.yaml", "--clusters", DIR + "clusters.yaml");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("BUNDLE", "fleet-default/prod-1", "everything", "doNotDeploy in skip-legacy");
+    }
+
+    @ParameterizedTest(name = "[{index}] {2}")
+    @CsvSource(delimiter = '|', value = {
+            "app    | bad-clusters.yaml  | bad-clusters.yaml: Cluster \"dev-1\": spec.templateValuez: unknown field",
+            "broken | clusters.yaml      | fleet.yaml:3:3: unknown field \"valuez\"",
+            "app    | missing.yaml       | missing.yaml: no such file"})
+    void invalidInputExitsNonZeroNamingFileAndField(String bundle, String clusters, String message) {
+        Run run = run("target", "--bundle", DIR + bundle, "--clusters", DIR + clusters);
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains(message);
+        assertThat(Path.of(DIR + bundle)).exists();
+    }
+}
