@@ -54,6 +54,13 @@ public final class StatusComposer {
                 failure == null ? "" : failure.message());
     }
 
+    /** The API could not be read: {@code Monitored=False} with the error, nothing known about the objects. */
+    public static BdStatusReport monitorFailed(String bdName, String appliedDeploymentId, String message) {
+        return new BdStatusReport(bdName, appliedDeploymentId, false, true, List.of(), List.of(), false, List.of(),
+                ResourceCounts.none(), List.of(Condition.ok("Deployed"), Condition.ok("Installed"),
+                Condition.failed("Monitored", message), Condition.failed("Ready", message)), false, message);
+    }
+
     /** §6.11: every desired key counts once, as missing, orphaned, modified, notReady or ready. */
     static ResourceCounts counts(List<ObjectRef> desired, List<NonReadyStatus> nonReady, List<ModifiedEntry> modified) {
         Set<ObjectRef> keys = new LinkedHashSet<>(desired);
