@@ -249,7 +249,12 @@ public final class Deployer {
     private static void putDifference(Map<String, Object> patch, String key, Map<String, String> live,
                                       Map<String, String> wanted) {
         Map<String, Object> diff = new LinkedHashMap<>();
-        live.keySet().stream().filter(k -> !wanted.containsKey(k)).forEach(k -> diff.put(k, null));
+        // A null value is an absent key (some servers keep the nulls of a merge patch).
+        live.forEach((k, v) -> {
+            if (v != null && !wanted.containsKey(k)) {
+                diff.put(k, null);
+            }
+        });
         wanted.forEach((k, v) -> {
             if (!v.equals(live.get(k))) {
                 diff.put(k, v);

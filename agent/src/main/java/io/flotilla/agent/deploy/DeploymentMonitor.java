@@ -1,6 +1,7 @@
 package io.flotilla.agent.deploy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -17,7 +18,6 @@ import io.flotilla.agent.readiness.Readiness;
 import io.flotilla.agent.status.ApplyFailure;
 import io.flotilla.agent.status.BdStatusReport;
 import io.flotilla.agent.status.StatusComposer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -189,7 +190,7 @@ public final class DeploymentMonitor implements AutoCloseable {
                 : options.ignore().conditions();
         List<NonReadyStatus> nonReady = new ArrayList<>();
         Map<ObjectRef, String> createdAt = new HashMap<>();
-        for (ObjectRef ref : new java.util.TreeSet<>(desiredRefs)) {
+        for (ObjectRef ref : new TreeSet<>(desiredRefs)) {
             Map<String, Object> object = live.get(ref);
             if (object == null || !Ownership.isOwnedBy(object, bd)) {
                 continue;
@@ -220,6 +221,7 @@ public final class DeploymentMonitor implements AutoCloseable {
         informers.clear();
     }
 
+    /** The group/version/kinds watched, one informer each. */
     Collection<String> watchedKinds() {
         return List.copyOf(informers.keySet());
     }

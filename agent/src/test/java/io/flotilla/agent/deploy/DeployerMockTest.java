@@ -220,6 +220,37 @@ class DeployerMockTest {
     }
 
     @Test
+    void kindTheServerDoesNotKnowIsAnErrorWhileTheOtherObjectsApply() {
+        ApplyOutcome outcome = deployer.apply(request("d1", List.of(
+                custom("unknown.example.com/v1", "Gadget", "apps", "g", map("a", 1)), configMap("apps", "cfg", Map.of()))));
+
+        assertThat(outcome.failure()).isNotNull();
+        assertThat(outcome.failure().kind()).isEqualTo(ApplyFailure.Kind.ERR_APPLIED);
+        assertThat(outcome.errors()).singleElement().satisfies(e -> {
+            assertThat(e.ref().kind()).isEqualTo("Gadget");
+            assertThat(e.message()).isNotBlank();
+        });
+        assertThat(liveConfigMap("cfg")).isNotNull();
+    }
+
+    @Test
+    void namespaceLabelsAreIdempotent() throws Exception {
+        var labelled = BundleDeploymentOptions.builder().namespace("team").namespaceLabels(Map.of("team", "a")).build();
+        var request = new DeploymentRequest("web", "d1", labelled, List.of(configMap("team", "cfg", Map.of())));
+        deployer.apply(request);
+        cluster.client.namespaces().withName("team").edit(n -> {
+            n.getMetadata().getLabels().put("stray", "y");
+            return n;
+        });
+        deployer.apply(request);
+        cluster.takeRequests();
+
+        deployer.apply(request);
+
+        assertThat(cluster.takeWrites()).isEmpty();
+    }
+
+    @Test
     void createNamespaceFalseLeavesAMissingNamespaceMissing() {
         var noCreate = BundleDeploymentOptions.builder().namespace("absent").createNamespace(false).build();
         deployer.apply(new DeploymentRequest("web", "d1", noCreate, List.of()));

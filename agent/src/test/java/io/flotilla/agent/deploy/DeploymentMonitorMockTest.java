@@ -3,6 +3,8 @@ package io.flotilla.agent.deploy;
 import static io.flotilla.agent.deploy.Manifests.configMap;
 import static io.flotilla.agent.deploy.Manifests.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -65,8 +67,7 @@ class DeploymentMonitorMockTest {
         assertThat(report.resourceCounts()).isEqualTo(new ResourceCounts(2, 2, 0, 0, 0, 0, 0, 0));
         assertThat(report.resources()).extracting(r -> r.name()).containsExactly("a", "b");
         assertThat(report.conditions()).extracting(Condition::type, Condition::status).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("Deployed", "True"), org.assertj.core.groups.Tuple.tuple("Installed", "True"),
-                org.assertj.core.groups.Tuple.tuple("Monitored", "True"), org.assertj.core.groups.Tuple.tuple("Ready", "True"));
+                tuple("Deployed", "True"), tuple("Installed", "True"), tuple("Monitored", "True"), tuple("Ready", "True"));
     }
 
     @Test
@@ -174,6 +175,39 @@ class DeploymentMonitorMockTest {
         BdStatusReport good = monitor.status("good");
         assertThat(good.ready()).isTrue();
         assertThat(good.appliedDeploymentId()).isEqualTo("d1");
+    }
+
+    @Test
+    void informersAreSharedPerKindAcrossBundleDeployments() {
+        deploy("one", "apps", false, List.of(configMap("apps", "a", Map.of())));
+        deploy("two", "other", false, List.of(configMap("other", "a", Map.of()), deployment("other", "web", "nginx:1")));
+
+        assertThat(monitor.watchedKinds()).containsExactlyInAnyOrder("v1/ConfigMap", "apps/v1/Deployment");
+        assertThat(monitor.trackedNames()).containsExactlyInAnyOrder("one", "two");
+    }
+
+    @Test
+    void clusterScopedObjectsAreWatchedToo() {
+        var role = Manifests.map("apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRole",
+                "metadata", Manifests.map("name", "reader"), "rules", List.of());
+        deploy("rbac", "apps", false, List.of(role));
+        assertThat(monitor.status("rbac").ready()).isTrue();
+
+        cluster.client.rbac().clusterRoles().withName("reader").delete();
+
+        await().atMost(WITHIN_A_SECOND).until(() -> lastReport.get() != null && !lastReport.get().nonModified());
+        assertThat(lastReport.get().modifiedStatus()).extracting(ModifiedEntry::toString)
+                .containsExactly("clusterrole.rbac.authorization.k8s.io reader missing");
+    }
+
+    @Test
+    void forgottenBundleDeploymentIsNoLongerReported() {
+        deploy("cfgs", "apps", false, List.of(configMap("apps", "a", Map.of())));
+
+        monitor.forget("cfgs");
+
+        assertThat(monitor.trackedNames()).isEmpty();
+        assertThatThrownBy(() -> monitor.status("cfgs")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
