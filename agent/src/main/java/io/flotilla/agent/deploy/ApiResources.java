@@ -7,14 +7,18 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.flotilla.agent.model.ObjectRef;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Generic access to any kind by apiVersion and kind. Resolved endpoints are cached per group/version/kind; a kind
  * the server does not know (yet: its CRD may be applied next) is looked up again on the next call.
  */
 final class ApiResources {
+    private static final Duration DISCOVERY_POLL = Duration.ofMillis(200);
+
     private final KubernetesClient client;
     private final Map<String, MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>>> operations = new ConcurrentHashMap<>();
@@ -30,9 +34,39 @@ final class ApiResources {
         if (known != null) {
             return known;
         }
-        var resolved = client.genericKubernetesResources(ref.apiVersion(), ref.kind());
+        MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+                resolved;
+        try {
+            resolved = client.genericKubernetesResources(ref.apiVersion(), ref.kind());
+        } catch (KubernetesClientException e) {
+            if (e.getStatus() != null) {
+                throw e;
+            }
+            // fabric8's wording suggests a code change; say what kubectl and Helm say instead.
+            throw new KubernetesClientException("no matches for kind \"" + ref.kind() + "\" in version \""
+                    + ref.apiVersion() + "\"", e);
+        }
         operations.put(ref.gvk(), resolved);
         return resolved;
+    }
+
+    /**
+     * Waits until the server serves the kind of {@code ref}: a CRD applied a moment ago takes a while to be
+     * established and discoverable. Throws the last lookup error after {@code timeout}.
+     */
+    void awaitServed(ObjectRef ref, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                kind(ref);
+                return;
+            } catch (KubernetesClientException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(DISCOVERY_POLL.toNanos());
+            }
+        }
     }
 
     Resource<GenericKubernetesResource> object(ObjectRef ref) {

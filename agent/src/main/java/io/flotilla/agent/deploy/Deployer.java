@@ -10,11 +10,14 @@ import io.flotilla.agent.drift.ComparePatches;
 import io.flotilla.agent.drift.DriftDetector;
 import io.flotilla.agent.drift.ThreeWayMerge;
 import io.flotilla.agent.model.Json;
+import io.flotilla.agent.model.Maps;
 import io.flotilla.agent.model.ObjectRef;
 import io.flotilla.agent.model.Ownership;
 import io.flotilla.agent.status.ApplyFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,9 +40,12 @@ public final class Deployer {
     private static final String POD_SECURITY_PREFIX = "pod-security.kubernetes.io/";
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
+    private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(10);
+
     private final KubernetesClient client;
     private final ApiResources api;
     private final OwnershipStore store;
+    private final String agentNamespace;
 
     public Deployer(KubernetesClient client) {
         this(client, DEFAULT_AGENT_NAMESPACE);
@@ -49,6 +55,7 @@ public final class Deployer {
         this.client = client;
         this.api = new ApiResources(client);
         this.store = new OwnershipStore(client, agentNamespace);
+        this.agentNamespace = agentNamespace;
     }
 
     /** BD name → ownership record, read from the cluster (what a restarted agent holds). */
@@ -67,7 +74,15 @@ public final class Deployer {
      */
     public ApplyOutcome apply(DeploymentRequest request) {
         String bd = request.bdName();
-        Optional<OwnedState> previous = store.load(bd);
+        Optional<OwnedState> previous;
+        try {
+            previous = store.load(bd);
+        } catch (KubernetesClientException e) {
+            // Without the record, pruning could leak objects: do nothing and let the caller retry.
+            ObjectError error = error(OwnershipStore.recordRef(agentNamespace, bd), e);
+            return new ApplyOutcome(bd, request.deploymentId(), "", List.of(), List.of(), List.of(), List.of(),
+                    List.of(error), ApplyFailure.errApplied("reading ownership record: " + error.message()));
+        }
         boolean sameDeployment = previous.map(p -> p.deploymentId().equals(request.deploymentId())).orElse(false);
         ComparePatches comparePatches = ComparePatches.of(request.options().diff() == null ? null
                 : request.options().diff().comparePatches());
@@ -82,9 +97,13 @@ public final class Deployer {
         } catch (KubernetesClientException e) {
             errors.add(error(new ObjectRef("v1", "Namespace", "", request.targetNamespace()), e));
         }
+        Set<String> kindsDefinedHere = kindsDefinedBy(request.objects());
         for (Map<String, Object> object : applyOrder(request.objects())) {
             ObjectRef ref = ObjectRef.of(object);
             try {
+                if (kindsDefinedHere.contains(ref.gvk())) {
+                    api.awaitServed(ref, CRD_ESTABLISH_TIMEOUT);
+                }
                 Map<String, Object> prepared = Ownership.prepare(object, bd);
                 Map<String, Object> live = api.get(ref);
                 if (live == null) {
@@ -93,6 +112,8 @@ public final class Deployer {
                     owned.add(ref);
                 } else if (!Ownership.isOwnedBy(live, bd)) {
                     errors.add(new ObjectError(ref, 409, ref.id() + " is not owned by us"));
+                } else if (sameDeployment && comparePatches.ignores(ref)) {
+                    owned.add(ref);
                 } else {
                     owned.add(ref);
                     // Same deployment: only repair drift, leaving the comparePatches paths to whoever manages them.
@@ -118,8 +139,14 @@ public final class Deployer {
         ApplyFailure failure = failure(errors);
         String applied = failure != null && failure.kind() == ApplyFailure.Kind.ERR_APPLIED
                 ? previous.map(OwnedState::deploymentId).orElse("") : request.deploymentId();
-        store.save(new OwnedState(bd, applied, request.deploymentId(), List.copyOf(owned), request.options(),
-                request.objects()));
+        try {
+            store.save(new OwnedState(bd, applied, request.deploymentId(), List.copyOf(owned), request.options(),
+                    request.objects()));
+        } catch (KubernetesClientException e) {
+            errors.add(error(OwnershipStore.recordRef(agentNamespace, bd), e));
+            failure = ApplyFailure.errApplied("recording ownership: " + errors.get(errors.size() - 1).message());
+            applied = previous.map(OwnedState::deploymentId).orElse("");
+        }
         ApplyOutcome outcome = new ApplyOutcome(bd, request.deploymentId(), applied, created, patched, pruned,
                 List.copyOf(owned), errors, failure);
         if (outcome.wroteObjects() || failure != null) {
@@ -185,6 +212,23 @@ public final class Deployer {
             }
         }
         return remaining;
+    }
+
+    /** The group/version/kinds that CRDs among {@code objects} define, as {@link ObjectRef#gvk()} spells them. */
+    private static Set<String> kindsDefinedBy(List<Map<String, Object>> objects) {
+        Set<String> kinds = new HashSet<>();
+        for (Map<String, Object> object : objects) {
+            if (ObjectRef.of(object).isCrd()) {
+                String group = Maps.string(object, "spec", "group");
+                String kind = Maps.string(object, "spec", "names", "kind");
+                for (Object version : Maps.list(object, "spec", "versions")) {
+                    if (version instanceof Map<?, ?> v) {
+                        kinds.add(group + "/" + v.get("name") + "/" + kind);
+                    }
+                }
+            }
+        }
+        return kinds;
     }
 
     /** CRDs first so the custom resources after them can be created, then namespaces, then the rest in order. */

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * BDs and selecting on the ownership label, calls {@code onChange} with the BD name whenever one of its objects
  * is added, changed or deleted. {@link #status} reads the informer caches (confirming anything odd with a fresh
  * read) and, when {@code correctDrift.enabled}, re-applies a drifted BD before reporting.
+ *
+ * <p>{@code onChange} runs on an informer thread: it must hand the work over (for example to a worker pool that
+ * coalesces per BD) rather than call {@link #status} itself. Call {@link #status}, {@link #track} and
+ * {@link Deployer#apply} for one BD from one thread at a time.
  */
 public final class DeploymentMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentMonitor.class);

@@ -41,6 +41,10 @@ final class OwnershipStore {
         return Names.dnsSubdomain("bd-" + bdName);
     }
 
+    static ObjectRef recordRef(String namespace, String bdName) {
+        return new ObjectRef("v1", "Secret", namespace, recordName(bdName));
+    }
+
     Optional<OwnedState> load(String bdName) {
         return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(recordName(bdName)).get())
                 .map(OwnershipStore::decode);

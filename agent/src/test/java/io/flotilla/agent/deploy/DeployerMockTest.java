@@ -228,7 +228,7 @@ class DeployerMockTest {
         assertThat(outcome.failure().kind()).isEqualTo(ApplyFailure.Kind.ERR_APPLIED);
         assertThat(outcome.errors()).singleElement().satisfies(e -> {
             assertThat(e.ref().kind()).isEqualTo("Gadget");
-            assertThat(e.message()).isNotBlank();
+            assertThat(e.message()).isEqualTo("no matches for kind \"Gadget\" in version \"unknown.example.com/v1\"");
         });
         assertThat(liveConfigMap("cfg")).isNotNull();
     }
