@@ -87,74 +87,92 @@ public final class Deployer {
         ComparePatches comparePatches = ComparePatches.of(request.options().diff() == null ? null
                 : request.options().diff().comparePatches());
 
-        List<ObjectRef> created = new ArrayList<>();
-        List<ObjectRef> patched = new ArrayList<>();
-        List<ObjectError> errors = new ArrayList<>();
-        Set<ObjectRef> owned = new LinkedHashSet<>();
-
+        Progress progress = new Progress();
         try {
             ensureNamespace(request);
         } catch (KubernetesClientException e) {
-            errors.add(error(new ObjectRef("v1", "Namespace", "", request.targetNamespace()), e));
+            progress.errors.add(error(new ObjectRef("v1", "Namespace", "", request.targetNamespace()), e));
         }
         Set<String> kindsDefinedHere = kindsDefinedBy(request.objects());
         for (Map<String, Object> object : applyOrder(request.objects())) {
-            ObjectRef ref = ObjectRef.of(object);
-            try {
-                if (kindsDefinedHere.contains(ref.gvk())) {
-                    api.awaitServed(ref, CRD_ESTABLISH_TIMEOUT);
-                }
-                Map<String, Object> prepared = Ownership.prepare(object, bd);
-                Map<String, Object> live = api.get(ref);
-                if (live == null) {
-                    api.kind(ref).resource(api.fromMap(prepared)).create();
-                    created.add(ref);
-                    owned.add(ref);
-                } else if (!Ownership.isOwnedBy(live, bd)) {
-                    errors.add(new ObjectError(ref, 409, ref.id() + " is not owned by us"));
-                } else if (sameDeployment && comparePatches.ignores(ref)) {
-                    owned.add(ref);
-                } else {
-                    owned.add(ref);
-                    // Same deployment: only repair drift, leaving the comparePatches paths to whoever manages them.
-                    Map<String, Object> patch = sameDeployment ? DriftDetector.patch(ref, prepared, live, comparePatches)
-                            : ThreeWayMerge.patch(Ownership.lastApplied(live), prepared, live);
-                    if (!patch.isEmpty()) {
-                        api.object(ref).patch(PatchContext.of(PatchType.JSON_MERGE), Json.write(patch));
-                        patched.add(ref);
-                    }
-                }
-            } catch (KubernetesClientException e) {
-                errors.add(error(ref, e));
-                owned.add(ref);
-            }
+            applyObject(bd, object, sameDeployment, comparePatches, kindsDefinedHere, progress);
         }
 
         Set<ObjectRef> desired = request.objects().stream().map(ObjectRef::of).collect(Collectors.toSet());
         List<ObjectRef> stale = previous.map(OwnedState::owned).orElse(List.of()).stream()
                 .filter(ref -> !desired.contains(ref)).toList();
-        List<ObjectRef> pruned = new ArrayList<>();
-        owned.addAll(deleteOwned(bd, stale, request.options().deleteCRDResources(), pruned, errors));
+        progress.owned.addAll(deleteOwned(bd, stale, request.options().deleteCRDResources(), progress.pruned,
+                progress.errors));
 
-        ApplyFailure failure = failure(errors);
+        ApplyFailure failure = failure(progress.errors);
         String applied = failure != null && failure.kind() == ApplyFailure.Kind.ERR_APPLIED
                 ? previous.map(OwnedState::deploymentId).orElse("") : request.deploymentId();
         try {
-            store.save(new OwnedState(bd, applied, request.deploymentId(), List.copyOf(owned), request.options(),
-                    request.objects()));
+            store.save(new OwnedState(bd, applied, request.deploymentId(), List.copyOf(progress.owned),
+                    request.options(), request.objects()));
         } catch (KubernetesClientException e) {
-            errors.add(error(OwnershipStore.recordRef(agentNamespace, bd), e));
-            failure = ApplyFailure.errApplied("recording ownership: " + errors.get(errors.size() - 1).message());
+            ObjectError error = error(OwnershipStore.recordRef(agentNamespace, bd), e);
+            progress.errors.add(error);
+            failure = ApplyFailure.errApplied("recording ownership: " + error.message());
             applied = previous.map(OwnedState::deploymentId).orElse("");
         }
-        ApplyOutcome outcome = new ApplyOutcome(bd, request.deploymentId(), applied, created, patched, pruned,
-                List.copyOf(owned), errors, failure);
+        ApplyOutcome outcome = new ApplyOutcome(bd, request.deploymentId(), applied, progress.created,
+                progress.patched, progress.pruned, List.copyOf(progress.owned), progress.errors, failure);
         if (outcome.wroteObjects() || failure != null) {
             LOG.info("applied BundleDeployment {} deploymentID {}: created {}, patched {}, pruned {}{}", bd,
-                    request.deploymentId(), created.size(), patched.size(), pruned.size(),
-                    failure == null ? "" : ", failed: " + failure.message());
+                    request.deploymentId(), outcome.created().size(), outcome.patched().size(),
+                    outcome.pruned().size(), failure == null ? "" : ", failed: " + failure.message());
         }
         return outcome;
+    }
+
+    /** What one apply has done so far. */
+    private static final class Progress {
+        final List<ObjectRef> created = new ArrayList<>();
+        final List<ObjectRef> patched = new ArrayList<>();
+        final List<ObjectRef> pruned = new ArrayList<>();
+        final Set<ObjectRef> owned = new LinkedHashSet<>();
+        final List<ObjectError> errors = new ArrayList<>();
+    }
+
+    /**
+     * Creates the object when missing; otherwise patches it when the three-way merge finds a difference. With the
+     * same deploymentID only drift is repaired, leaving comparePatches paths and ignored objects to whoever
+     * manages them. An object that exists without our label is reported, never taken over.
+     */
+    private void applyObject(String bd, Map<String, Object> object, boolean sameDeployment,
+                             ComparePatches comparePatches, Set<String> kindsDefinedHere, Progress progress) {
+        ObjectRef ref = ObjectRef.of(object);
+        try {
+            if (kindsDefinedHere.contains(ref.gvk())) {
+                api.awaitServed(ref, CRD_ESTABLISH_TIMEOUT);
+            }
+            Map<String, Object> prepared = Ownership.prepare(object, bd);
+            Map<String, Object> live = api.get(ref);
+            if (live == null) {
+                api.kind(ref).resource(api.fromMap(prepared)).create();
+                progress.created.add(ref);
+                progress.owned.add(ref);
+                return;
+            }
+            if (!Ownership.isOwnedBy(live, bd)) {
+                progress.errors.add(new ObjectError(ref, 409, ref.id() + " is not owned by us"));
+                return;
+            }
+            progress.owned.add(ref);
+            if (sameDeployment && comparePatches.ignores(ref)) {
+                return;
+            }
+            Map<String, Object> patch = sameDeployment ? DriftDetector.patch(ref, prepared, live, comparePatches)
+                    : ThreeWayMerge.patch(Ownership.lastApplied(live), prepared, live);
+            if (!patch.isEmpty()) {
+                api.object(ref).patch(PatchContext.of(PatchType.JSON_MERGE), Json.write(patch));
+                progress.patched.add(ref);
+            }
+        } catch (KubernetesClientException e) {
+            progress.errors.add(error(ref, e));
+            progress.owned.add(ref);
+        }
     }
 
     /**

@@ -251,6 +251,41 @@ class DeployerMockTest {
     }
 
     @Test
+    void sameDeploymentLeavesComparePatchPathsToOthers() throws Exception {
+        var scaledByOthers = BundleDeploymentOptions.builder().namespace("apps").diff(new BundleDeploymentOptions.DiffOptions(
+                List.of(new BundleDeploymentOptions.ComparePatch("apps/v1", "Deployment", "web", "apps",
+                        List.of("/spec/replicas"), null)))).build();
+        var request = new DeploymentRequest("web", "d1", scaledByOthers, List.of(deployment("apps", "web", "nginx:1")));
+        deployer.apply(request);
+        cluster.client.apps().deployments().inNamespace("apps").withName("web").scale(4);
+        cluster.takeRequests();
+
+        deployer.apply(request);
+
+        assertThat(cluster.takeWrites()).isEmpty();
+        assertThat(cluster.client.apps().deployments().inNamespace("apps").withName("web").get().getSpec().getReplicas())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void failedUpdateKeepsThePreviousDeploymentApplied() {
+        deployer.apply(request("d1", List.of(configMap("apps", "cfg", Map.of("a", "1")))));
+        cluster.server.expect().patch().withPath("/api/v1/namespaces/apps/configmaps/cfg")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("admission webhook \"policy.example.com\" denied the request").build()).always();
+
+        ApplyOutcome outcome = deployer.apply(request("d2", List.of(configMap("apps", "cfg", Map.of("a", "2")))));
+
+        assertThat(outcome.failure()).isEqualTo(ApplyFailure.errApplied(
+                "admission webhook \"policy.example.com\" denied the request"));
+        assertThat(outcome.appliedDeploymentId()).isEqualTo("d1");
+        OwnedState record = deployer.loadOwnership().get("web");
+        assertThat(record.deploymentId()).isEqualTo("d1");
+        assertThat(record.requestedDeploymentId()).isEqualTo("d2");
+        assertThat(record.owned()).extracting(ObjectRef::name).containsExactly("cfg");
+    }
+
+    @Test
     void createNamespaceFalseLeavesAMissingNamespaceMissing() {
         var noCreate = BundleDeploymentOptions.builder().namespace("absent").createNamespace(false).build();
         deployer.apply(new DeploymentRequest("web", "d1", noCreate, List.of()));
