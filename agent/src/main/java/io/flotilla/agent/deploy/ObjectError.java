@@ -1,0 +1,20 @@
+package io.flotilla.agent.deploy;
+
+import io.flotilla.agent.model.ObjectRef;
+import java.util.Locale;
+
+/** An object the agent could not apply or delete, with the API server's message and HTTP code (0 if none). */
+public record ObjectError(ObjectRef ref, int code, String message) {
+
+    /** Errors the object itself causes (§7.1's "known" failures): the BD becomes NotReady, not ErrApplied. */
+    public boolean objectInvalid() {
+        String m = message.toLowerCase(Locale.ROOT);
+        return code == 422 || m.contains("field is immutable") || m.contains("unknown field")
+                || m.contains("error validating");
+    }
+
+    @Override
+    public String toString() {
+        return message;
+    }
+}
