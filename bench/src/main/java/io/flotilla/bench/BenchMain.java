@@ -1,0 +1,50 @@
+package io.flotilla.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code bench/run EXPERIMENT|all}: runs experiments, writes their JSON reports, prints BENCH lines. */
+public final class BenchMain {
+    private static final List<String> EXPERIMENTS = List.of("targeting");
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path reports = Path.of("bench/reports");
+        String commit = "unknown";
+        List<String> wanted = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--reports" -> reports = Path.of(args[++i]);
+                case "--commit" -> commit = args[++i];
+                case "--list" -> {
+                    EXPERIMENTS.forEach(System.out::println);
+                    return;
+                }
+                case "all" -> wanted.addAll(EXPERIMENTS);
+                default -> wanted.add(args[i]);
+            }
+        }
+        if (wanted.isEmpty()) {
+            System.err.println("usage: bench/run EXPERIMENT|all|--list   (experiments: " + String.join(", ", EXPERIMENTS) + ")");
+            System.exit(2);
+        }
+        boolean allPass = true;
+        for (String experiment : wanted) {
+            Report report = switch (experiment) {
+                case "targeting" -> TargetingBench.run(commit, 1000, 10_000, 100);
+                default -> {
+                    System.err.println("unknown experiment " + experiment + " (known: " + String.join(", ", EXPERIMENTS) + ")");
+                    System.exit(2);
+                    yield null;
+                }
+            };
+            Path file = report.write(reports);
+            System.out.println("report: " + file);
+            allPass &= report.allPass();
+        }
+        System.exit(allPass ? 0 : 1);
+    }
+}
