@@ -102,42 +102,45 @@ public final class BundleRenderer {
 
         RenderedBundle render() throws RenderException {
             BundleStyle style = BundleStyle.detect(files, options);
-            List<ManifestObject> objects;
+            List<ManifestObject> objects = new ArrayList<>();
             if (style.isHelm()) {
-                String output = renderChart(style);
-                objects = style.isKustomize()
+                Path chartDir = chartDirectory(style);
+                String origin = chartOrigin(style);
+                // CRDs are not post-rendered, as with helm install
+                objects.addAll(ChartCrds.collect(chartDir, origin, directory("chart-crds")));
+                String output = HelmTemplater.template(chartDir, releaseName(), namespace(), valuesFile(), origin);
+                objects.addAll(style.isKustomize()
                         ? kustomize(style.kustomizeDir(), output)
-                        : ManifestParser.parseRendered(chartOrigin(style), output);
+                        : ManifestParser.parseRendered(origin, output));
             } else if (style.isKustomize()) {
-                objects = kustomize(style.kustomizeDir(), null);
+                objects.addAll(kustomize(style.kustomizeDir(), null));
             } else {
-                objects = raw();
+                objects.addAll(raw());
             }
             Namespaces.apply(objects, options.defaultNamespace(), options.namespace(), ctx);
             List<Map<String, Object>> sorted = ApplyOrder.sort(objects, ctx).stream().map(ManifestObject::object).toList();
             return new RenderedBundle(sorted, style.name());
         }
 
-        private String renderChart(BundleStyle style) throws RenderException {
-            Path chartDir;
+        private Path chartDirectory(BundleStyle style) throws RenderException {
             if (style.chartDir() != null) {
-                chartDir = style.chartDir().isEmpty() ? bundleDir() : bundleDir().resolve(style.chartDir());
-            } else if (style.chartArchive() != null) {
+                return style.chartDir().isEmpty() ? bundleDir() : bundleDir().resolve(style.chartDir());
+            }
+            if (style.chartArchive() != null) {
                 try {
-                    chartDir = TarGz.extractChart(files.bytes(style.chartArchive()), directory("chart-archive"));
+                    return TarGz.extractChart(files.bytes(style.chartArchive()), directory("chart-archive"));
                 } catch (IOException e) {
                     throw RenderException.inFile(style.chartArchive(), null, "cannot unpack chart archive: "
                             + e.getMessage(), e);
                 }
-            } else {
-                chartDir = charts.fetch(style.remoteChart(), directory("chart-remote"));
             }
-            return HelmTemplater.template(chartDir, releaseName(), namespace(), valuesFile(), chartOrigin(style));
+            return charts.fetch(style.remoteChart(), directory("chart-remote"));
         }
 
+        /** The chart as named in errors: its bundle directory, archive, or remote reference. */
         private String chartOrigin(BundleStyle style) {
             if (style.chartDir() != null) {
-                return BundleStyle.join(style.chartDir(), BundleStyle.CHART_YAML);
+                return style.chartDir().isEmpty() ? "." : style.chartDir();
             }
             return style.chartArchive() != null ? style.chartArchive() : style.remoteChart().toString();
         }
