@@ -89,7 +89,7 @@ public final class ProcessKustomizeRunner implements KustomizeRunner {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw RenderException.inFile(null, null, String.join(" ", command) + " timed out after "
-                        + timeout.toSeconds() + "s");
+                        + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms"));
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
