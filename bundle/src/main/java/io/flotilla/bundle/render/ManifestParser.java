@@ -1,11 +1,10 @@
 package io.flotilla.bundle.render;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Parses manifest files into Kubernetes objects: multi-document YAML (or JSON for {@code *.json}), empty
@@ -72,20 +72,24 @@ final class ManifestParser {
 
     private static List<Document> documents(String file, String content, ObjectMapper mapper) throws RenderException {
         List<Document> documents = new ArrayList<>();
-        try (MappingIterator<Object> it = mapper.readerFor(Object.class).readValues(content)) {
-            while (it.hasNextValue()) {
-                JsonLocation start = it.getParser().currentTokenLocation();
-                Object value = it.nextValue();
+        // one value per document; a MappingIterator would unwrap a document that is a list
+        try (JsonParser parser = mapper.createParser(content)) {
+            while (parser.nextToken() != null) {
+                JsonLocation start = parser.currentTokenLocation();
+                Object value = mapper.readValue(parser, Object.class);
                 if (value != null) {
                     documents.add(new Document(lineOf(start), value));
                 }
             }
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+                // the scanner's mark is where the problem is; the parser's location can be a token earlier
+                String context = yaml.getContext() == null ? "" : yaml.getContext()
+                        + (yaml.getContextMark() == null ? "" : " started at line " + (yaml.getContextMark().getLine() + 1))
+                        + ": ";
+                throw RenderException.inFile(file, yaml.getProblemMark().getLine() + 1, context + yaml.getProblem(), e);
+            }
             throw RenderException.inFile(file, lineOf(e.getLocation()), e.getOriginalMessage(), e);
-        } catch (RuntimeJsonMappingException e) {
-            Integer line = e.getCause() instanceof JsonProcessingException p ? lineOf(p.getLocation()) : null;
-            String message = e.getCause() instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-            throw RenderException.inFile(file, line, message, e);
         } catch (IOException e) {
             throw RenderException.inFile(file, null, e.getMessage(), e);
         }

@@ -10,8 +10,8 @@ import java.util.TreeMap;
 /**
  * {@code yaml.overlays} of raw-YAML bundles, as Fleet applies them: for each overlay name in order, a file
  * {@code overlays/<name>/<path>} replaces (or adds) {@code <path>}, and a file whose base name contains
- * {@code _patch.} is a JSON merge patch for the file named without {@code _patch} ({@code deploy_patch.yaml}
- * patches {@code deploy.yaml}). Within one overlay, files apply in path order. Afterwards every file under
+ * {@code _patch.} patches the file named without {@code _patch} ({@code deploy_patch.yaml} patches
+ * {@code deploy.yaml}): a list is an RFC 6902 JSON Patch, anything else an RFC 7386 JSON merge patch. Within one overlay, files apply in path order. Afterwards every file under
  * {@code overlays/} is dropped, whether its overlay was selected or not.
  */
 final class Overlays {
@@ -59,12 +59,13 @@ final class Overlays {
         }
         Object original = ManifestParser.parseSingle(target, new String(base, StandardCharsets.UTF_8));
         Object patch = ManifestParser.parseSingle(patchFile, new String(content.get(patchFile), StandardCharsets.UTF_8));
-        if (patch instanceof List<?>) {
-            throw RenderException.inFile(patchFile, null, "JSON Patch (a list of operations) is not supported in"
-                    + " _patch files; write a JSON merge patch (a partial object)");
-        }
         try {
-            return ManifestParser.JSON.writeValueAsBytes(JsonMergePatch.apply(original, patch));
+            Object patched = patch instanceof List<?> operations
+                    ? JsonPatch.apply(original, operations)
+                    : JsonMergePatch.apply(original, patch);
+            return ManifestParser.JSON.writeValueAsBytes(patched);
+        } catch (JsonPatch.PatchException e) {
+            throw RenderException.inFile(patchFile, null, "failed to patch " + target + ": " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
             throw RenderException.inFile(patchFile, null, "failed to patch " + target + ": " + e.getOriginalMessage(), e);
         }

@@ -156,7 +156,7 @@ class RawYamlTest {
                           replicas: 3
                         """,
                 "overlays/prod/extra.yaml", CM.formatted("prod-only"),
-                "overlays/big/deploy_patch.yaml", "{\"spec\": {\"replicas\": 10}}",
+                "overlays/big/deploy_patch.yaml", "- {op: replace, path: /spec/replicas, value: 10}\n",
                 "overlays/unused/svc.yaml", CM.formatted("never"));
         var options = BundleDeploymentOptions.builder().yaml(new YamlOptions(List.of("prod", "big"))).build();
 
@@ -278,8 +278,9 @@ class RawYamlTest {
                 .isInstanceOfSatisfying(RenderException.class, e -> {
                     assertThat(e.bundle()).isEqualTo("bundle");
                     assertThat(e.file()).isEqualTo("manifests/bad.yaml");
-                    assertThat(e.line()).isEqualTo(6);
-                    assertThat(e.getMessage()).startsWith("bundle bundle: manifests/bad.yaml:6: ");
+                    assertThat(e.line()).isEqualTo(7);
+                    assertThat(e.getMessage()).isEqualTo("bundle bundle: manifests/bad.yaml:7: while parsing a flow"
+                            + " sequence started at line 6: expected ',' or ']', but got <stream end>");
                 });
     }
 
