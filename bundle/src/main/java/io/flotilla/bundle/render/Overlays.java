@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * {@code yaml.overlays} of raw-YAML bundles, as Fleet applies them: for each overlay name in order, a file
  * {@code overlays/<name>/<path>} replaces (or adds) {@code <path>}, and a file whose base name contains
  * {@code _patch.} patches the file named without {@code _patch} ({@code deploy_patch.yaml} patches
- * {@code deploy.yaml}): a list is an RFC 6902 JSON Patch, anything else an RFC 7386 JSON merge patch. Within one overlay, files apply in path order. Afterwards every file under
- * {@code overlays/} is dropped, whether its overlay was selected or not.
+ * {@code deploy.yaml}): a list is an RFC 6902 JSON Patch; otherwise a strategic merge patch for built-in kinds
+ * ({@link StrategicMergePatch}) and an RFC 7386 JSON merge patch for others. Within one overlay, files apply in
+ * path order. Afterwards every file under {@code overlays/} is dropped, whether its overlay was selected or not.
  */
 final class Overlays {
 
@@ -60,9 +61,14 @@ final class Overlays {
         Object original = ManifestParser.parseSingle(target, new String(base, StandardCharsets.UTF_8));
         Object patch = ManifestParser.parseSingle(patchFile, new String(content.get(patchFile), StandardCharsets.UTF_8));
         try {
-            Object patched = patch instanceof List<?> operations
-                    ? JsonPatch.apply(original, operations)
-                    : JsonMergePatch.apply(original, patch);
+            Object patched;
+            if (patch instanceof List<?> operations) {
+                patched = JsonPatch.apply(original, operations);
+            } else if (StrategicMergePatch.appliesTo(original)) {
+                patched = StrategicMergePatch.apply(original, patch);
+            } else {
+                patched = JsonMergePatch.apply(original, patch);
+            }
             return ManifestParser.JSON.writeValueAsBytes(patched);
         } catch (JsonPatch.PatchException e) {
             throw RenderException.inFile(patchFile, null, "failed to patch " + target + ": " + e.getMessage(), e);

@@ -39,21 +39,25 @@ class FleetExamplesHelmTest {
 
     static Stream<Arguments> guestbook() {
         return Stream.of(
-                // customization, frontend replicas, frontend service type, redis-slave present, extra object
-                Arguments.of(null, 3, "ClusterIP", true, null),
-                Arguments.of("dev", 1, "ClusterIP", true, null),
-                Arguments.of("test", 2, "ClusterIP", false, null),
-                Arguments.of("prod", 5, "LoadBalancer", true, "HorizontalPodAutoscaler/frontend"));
+                // customization, frontend replicas, image tag, frontend service type, redis-slave present, extra
+                Arguments.of(null, 3, "v4", "ClusterIP", true, null),
+                Arguments.of("dev", 1, "v4", "ClusterIP", true, null),
+                Arguments.of("test", 2, "v4", "ClusterIP", false, null),
+                Arguments.of("prod", 5, "v5", "LoadBalancer", true, "HorizontalPodAutoscaler/frontend"));
     }
 
     @ParameterizedTest(name = "guestbook raw with overlays, {0}")
     @MethodSource("guestbook")
-    void guestbookRawWithOverlays(String env, int replicas, String serviceType, boolean slave, String extra)
-            throws Exception {
+    void guestbookRawWithOverlays(String env, int replicas, String tag, String serviceType, boolean slave,
+                                  String extra) throws Exception {
         RenderedBundle rendered = render("guestbook", env);
 
         assertThat(rendered.style()).isEqualTo("raw");
-        assertThat(at(find(rendered, "Deployment", "frontend"), "spec.replicas")).isEqualTo(replicas);
+        var frontend = find(rendered, "Deployment", "frontend");
+        assertThat(at(frontend, "spec.replicas")).isEqualTo(replicas);
+        var container = (Map<?, ?>) ((List<?>) at(frontend, "spec.template.spec.containers")).get(0);
+        assertThat(container.get("image")).isEqualTo("gcr.io/google-samples/gb-frontend:" + tag);
+        assertThat(container.get("ports")).isEqualTo(List.of(Map.of("containerPort", 80)));
         assertThat(at(find(rendered, "Service", "frontend"), "spec.type")).isEqualTo(serviceType);
         assertThat(ids(rendered).contains("Deployment/redis-slave")).isEqualTo(slave);
         assertThat(ids(rendered)).doesNotContain("ConfigMap/extras");
