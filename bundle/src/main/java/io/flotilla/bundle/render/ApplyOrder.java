@@ -14,7 +14,7 @@ final class ApplyOrder {
         return objects.stream().sorted(Comparator.comparingInt(o -> rank(o.kind(), ctx))).toList();
     }
 
-    static int rank(String kind, RenderContext ctx) {
+    private static int rank(String kind, RenderContext ctx) {
         if (kind.equals("Namespace")) {
             return 0;
         }

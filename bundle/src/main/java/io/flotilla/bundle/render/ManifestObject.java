@@ -1,5 +1,6 @@
 package io.flotilla.bundle.render;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A parsed Kubernetes object (mutable plain maps) and the file it came from, for error messages. */
@@ -15,7 +16,7 @@ record ManifestObject(String file, Map<String, Object> object) {
         if (metadata instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }
-        Map<String, Object> created = new java.util.LinkedHashMap<>();
+        Map<String, Object> created = new LinkedHashMap<>();
         object.put("metadata", created);
         return created;
     }
@@ -23,10 +24,5 @@ record ManifestObject(String file, Map<String, Object> object) {
     String name() {
         Object metadata = object.get("metadata");
         return metadata instanceof Map<?, ?> m && m.get("name") != null ? String.valueOf(m.get("name")) : "";
-    }
-
-    /** {@code Kind/name}, as used in messages. */
-    String describe() {
-        return kind() + "/" + name();
     }
 }

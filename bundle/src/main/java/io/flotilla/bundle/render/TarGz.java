@@ -41,7 +41,7 @@ final class TarGz {
         throw new IOException("the archive holds no Chart.yaml");
     }
 
-    static void extract(InputStream compressed, Path destination) throws IOException {
+    private static void extract(InputStream compressed, Path destination) throws IOException {
         Path root = destination.toAbsolutePath().normalize();
         try (InputStream in = new GZIPInputStream(compressed)) {
             String pendingName = null;

@@ -41,7 +41,7 @@ class ManifestParserTest {
                   {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}]}
                 """);
 
-        assertThat(objects).extracting(ManifestObject::describe).containsExactly("ConfigMap/a", "ConfigMap/b");
+        assertThat(objects).extracting(o -> o.kind() + "/" + o.name()).containsExactly("ConfigMap/a", "ConfigMap/b");
         assertThat(objects).extracting(ManifestObject::file).containsOnly("x.json");
     }
 
