@@ -18,17 +18,20 @@ import java.util.Objects;
 
 /**
  * Charts from HTTP(S) chart repositories ({@code helm.repo} + {@code chart} + {@code version}: reads the
- * repository's {@code index.yaml}, downloads the archive, checks its sha256 digest when the index has one) and
- * from chart archive URLs ({@code helm.chart: https://.../x.tgz}). OCI registries are not supported.
+ * repository's {@code index.yaml}, downloads the archive, checks its sha256 digest when the index has one), from
+ * chart archive URLs ({@code helm.chart: https://.../x.tgz}) and from OCI registries ({@code oci://}, anonymous
+ * access only; see {@link OciChartPuller}). Semver ranges in {@code version} are not supported.
  */
 public final class HttpChartSource implements ChartSource {
 
     private final HttpClient client;
     private final Duration timeout;
+    private final OciChartPuller oci;
 
     public HttpChartSource(HttpClient client, Duration timeout) {
         this.client = Objects.requireNonNull(client, "client");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.oci = new OciChartPuller(client, timeout);
     }
 
     /** A source with its own client that follows redirects, and a 60 s limit per request. */
@@ -43,8 +46,12 @@ public final class HttpChartSource implements ChartSource {
     @Override
     public Path fetch(ChartReference chart, Path destination) throws RenderException {
         if (chart.repo().startsWith("oci://") || chart.chart().startsWith("oci://")) {
-            String ref = chart.repo().isEmpty() ? chart.chart() : chart.repo() + "/" + chart.chart();
-            throw RenderException.inFile(null, null, "OCI chart repositories are not supported yet: " + ref);
+            String reference = OciChartPuller.reference(chart.repo(), chart.chart());
+            try {
+                return TarGz.extractChart(oci.pull(reference, chart.version()), destination);
+            } catch (IOException e) {
+                throw RenderException.inFile(null, null, "cannot unpack chart " + reference + ": " + e.getMessage(), e);
+            }
         }
         URI archive;
         String digest = null;

@@ -36,6 +36,7 @@ class ChartRepositoryHelmTest {
 
     private HttpServer server;
     private String repo;
+    private String registry;
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
     private final BundleRenderer renderer = new BundleRenderer(HttpChartSource.create());
 
@@ -43,8 +44,16 @@ class ChartRepositoryHelmTest {
     void serve() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            byte[] body = served.get(exchange.getRequestURI().getPath());
-            if (body == null) {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = served.get(path);
+            if (path.startsWith("/v2/") && !"Bearer tok".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:"
+                        + server.getAddress().getPort() + "/token\",service=\"fake\",scope=\"repository:charts/app:pull\"");
+                exchange.sendResponseHeaders(401, -1);
+            } else if (path.equals("/token") && !"service=fake&scope=repository:charts/app:pull".equals(
+                    exchange.getRequestURI().getQuery())) {
+                exchange.sendResponseHeaders(400, -1);
+            } else if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
             } else {
                 exchange.sendResponseHeaders(200, body.length);
@@ -76,6 +85,19 @@ class ChartRepositoryHelmTest {
                     digest: %s
                     urls: [charts/app-1.0.0.tgz]
                 """).formatted(sha256(v1), sha256(v2), repo, sha256(v2)).getBytes(StandardCharsets.UTF_8));
+        registry = "oci://127.0.0.1:" + server.getAddress().getPort() + "/charts/app";
+        served.put("/token", "{\"token\": \"tok\"}".getBytes(StandardCharsets.UTF_8));
+        served.put("/v2/charts/app/tags/list", "{\"name\": \"charts/app\", \"tags\": [\"1.0.0\", \"2.0.0\"]}"
+                .getBytes(StandardCharsets.UTF_8));
+        for (byte[] archive : List.of(v1, v2)) {
+            String digest = "sha256:" + sha256(archive);
+            served.put("/v2/charts/app/blobs/" + digest, archive);
+            served.put("/v2/charts/app/manifests/" + (archive == v1 ? "1.0.0" : "2.0.0"), ("""
+                    {"schemaVersion": 2,
+                     "config": {"mediaType": "application/vnd.cncf.helm.config.v1+json", "digest": "sha256:00", "size": 2},
+                     "layers": [{"mediaType": "%s", "digest": "%s", "size": %d}]}
+                    """).formatted(OciChartPuller.CHART_LAYER, digest, archive.length).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @AfterEach
@@ -130,13 +152,34 @@ class ChartRepositoryHelmTest {
                         + "/missing chart=app version=)");
     }
 
-    @Test
-    void ociIsNotSupportedYet() {
+    @ParameterizedTest(name = "oci version \"{0}\" -> {1}")
+    @CsvSource({"1.0.0, one", "'', two"})
+    void rendersChartFromOciRegistryWithAnonymousToken(String version, String generation) throws RenderException {
         var options = BundleDeploymentOptions.builder().helm(HelmOptions.builder()
-                .chart("oci://registry.example.com/charts/app").version("1.0.0").build()).build();
+                .chart(registry).version(version).build()).build();
+
+        RenderedBundle rendered = renderer.render("b", List.of(), options, context());
+
+        assertThat(at(find(rendered, "ConfigMap", "release-app"), "data.generation")).isEqualTo(generation);
+    }
+
+    @Test
+    void ociRepositoryPlusChartNameIsAReference() throws RenderException {
+        var options = helm(registry.substring(0, registry.lastIndexOf('/')), "app", "2.0.0");
+
+        RenderedBundle rendered = renderer.render("b", List.of(), options, context());
+
+        assertThat(at(find(rendered, "ConfigMap", "release-app"), "data.generation")).isEqualTo("two");
+    }
+
+    @Test
+    void missingOciVersionIsAnError() {
+        var options = BundleDeploymentOptions.builder().helm(HelmOptions.builder()
+                .chart(registry).version("9.9.9").build()).build();
 
         assertThatThrownBy(() -> renderer.render("b", List.of(), options, context()))
-                .hasMessage("bundle b: OCI chart repositories are not supported yet: oci://registry.example.com/charts/app");
+                .hasMessage("bundle b: GET " + registry.replace("oci://", "http://").replace("/charts/app", "/v2/charts/app")
+                        + "/manifests/9.9.9 answered HTTP 404 (" + registry + ")");
     }
 
     @Test
