@@ -5,7 +5,6 @@ import static io.flotilla.bundle.render.TestBundles.find;
 import static io.flotilla.bundle.render.TestBundles.ids;
 import static io.flotilla.bundle.render.TestBundles.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flotilla.bundle.fleetyaml.FleetYaml;
 import io.flotilla.bundle.fleetyaml.FleetYamlParser;
@@ -103,7 +102,7 @@ class FleetExamplesHelmTest {
     @ParameterizedTest(name = "kustomize base and overlays, {0}")
     @MethodSource("kustomize")
     void kustomizeBaseAndOverlays(String env, String name, int replicas, String serviceType) throws Exception {
-        assumeKustomize();
+        TestBundles.assumeKustomize();
 
         RenderedBundle rendered = render("kustomize", env);
 
@@ -133,7 +132,7 @@ class FleetExamplesHelmTest {
     @MethodSource("helmKustomize")
     void helmFollowedByKustomize(String env, int replicas, String serviceType, String envLabel, String extra)
             throws Exception {
-        assumeKustomize();
+        TestBundles.assumeKustomize();
 
         RenderedBundle rendered = render("helm-kustomize", env);
 
@@ -149,19 +148,6 @@ class FleetExamplesHelmTest {
         }
         assertThat(rendered.objects()).allSatisfy(o ->
                 assertThat(namespace(o)).isEqualTo("fleet-mc-helm-kustomize-example"));
-    }
-
-    static void assumeKustomize() {
-        assumeTrue(kustomizeAvailable(), "neither 'kustomize' nor 'kubectl' is on PATH: kustomize renders skipped");
-    }
-
-    static boolean kustomizeAvailable() {
-        try {
-            ProcessKustomizeRunner.fromEnvironment().command(Path.of("."));
-            return true;
-        } catch (RenderException e) {
-            return false;
-        }
     }
 
     /** Renders a fixture for one customization, with the options the manager would give its BundleDeployment. */

@@ -1,5 +1,7 @@
 package io.flotilla.bundle.render;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.flotilla.bundle.options.BundleResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +59,18 @@ final class TestBundles {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Skips the calling test, saying why, when neither kustomize nor kubectl is on PATH. */
+    static void assumeKustomize() {
+        boolean available;
+        try {
+            ProcessKustomizeRunner.fromEnvironment().command(Path.of("."));
+            available = true;
+        } catch (RenderException e) {
+            available = false;
+        }
+        assumeTrue(available, "neither 'kustomize' nor 'kubectl' is on PATH: kustomize renders skipped");
     }
 
     static RenderContext context(Path workDir) {
