@@ -107,7 +107,7 @@ public final class BundleRenderer {
                 Path chartDir = chartDirectory(style);
                 String origin = chartOrigin(style);
                 // CRDs are not post-rendered, as with helm install
-                objects.addAll(ChartCrds.collect(chartDir, origin, directory("chart-crds")));
+                objects.addAll(ChartCrds.collect(chartDir, chartPrefix(style), directory("chart-crds")));
                 String output = HelmTemplater.template(chartDir, releaseName(), namespace(), valuesFile(), origin);
                 objects.addAll(style.isKustomize()
                         ? kustomize(style.kustomizeDir(), output)
@@ -137,12 +137,20 @@ public final class BundleRenderer {
             return charts.fetch(style.remoteChart(), directory("chart-remote"));
         }
 
-        /** The chart as named in errors: its bundle directory, archive, or remote reference. */
+        /** The chart as named in errors: its Chart.yaml in the bundle, its archive, or its remote reference. */
         private String chartOrigin(BundleStyle style) {
             if (style.chartDir() != null) {
-                return style.chartDir().isEmpty() ? "." : style.chartDir();
+                return BundleStyle.join(style.chartDir(), BundleStyle.CHART_YAML);
             }
             return style.chartArchive() != null ? style.chartArchive() : style.remoteChart().toString();
+        }
+
+        /** What goes before the names of the chart's files in errors. */
+        private String chartPrefix(BundleStyle style) {
+            if (style.chartDir() != null) {
+                return style.chartDir().isEmpty() ? "" : style.chartDir() + "/";
+            }
+            return chartOrigin(style) + "/";
         }
 
         private List<ManifestObject> raw() throws RenderException {

@@ -19,16 +19,16 @@ final class ChartCrds {
 
     /**
      * @param chartDir the chart on disk
-     * @param origin the chart's path as named in errors
+     * @param prefix put before the chart's file names in errors ({@code ""} or a path ending in {@code /})
      * @param scratch an empty directory for unpacking dependency archives
      */
-    static List<ManifestObject> collect(Path chartDir, String origin, Path scratch) throws RenderException {
+    static List<ManifestObject> collect(Path chartDir, String prefix, Path scratch) throws RenderException {
         List<ManifestObject> objects = new ArrayList<>();
         try {
             Path crds = chartDir.resolve("crds");
             if (Files.isDirectory(crds)) {
                 for (Path file : files(crds)) {
-                    String name = origin + "/" + chartDir.relativize(file).toString().replace('\\', '/');
+                    String name = prefix + chartDir.relativize(file).toString().replace('\\', '/');
                     objects.addAll(ManifestParser.parseFile(name, Files.readString(file)));
                 }
             }
@@ -37,16 +37,16 @@ final class ChartCrds {
                 for (Path dependency : children(dependencies)) {
                     String name = dependency.getFileName().toString();
                     if (Files.isDirectory(dependency) && Files.isRegularFile(dependency.resolve(BundleStyle.CHART_YAML))) {
-                        objects.addAll(collect(dependency, origin + "/charts/" + name, scratch));
+                        objects.addAll(collect(dependency, prefix + "charts/" + name + "/", scratch));
                     } else if (name.endsWith(".tgz")) {
                         Path unpacked = Files.createTempDirectory(scratch, "dependency-");
                         Path chart = TarGz.extractChart(Files.readAllBytes(dependency), unpacked);
-                        objects.addAll(collect(chart, origin + "/charts/" + name, scratch));
+                        objects.addAll(collect(chart, prefix + "charts/" + name + "/", scratch));
                     }
                 }
             }
         } catch (IOException e) {
-            throw RenderException.inFile(origin, null, "cannot read the chart's CRDs: " + e.getMessage(), e);
+            throw RenderException.inFile(prefix.isEmpty() ? "." : prefix, null, "cannot read the chart's CRDs: " + e.getMessage(), e);
         }
         return objects;
     }

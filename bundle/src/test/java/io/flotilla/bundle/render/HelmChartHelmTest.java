@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flotilla.bundle.options.BundleDeploymentOptions;
 import io.flotilla.bundle.options.BundleDeploymentOptions.HelmOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,35 @@ class HelmChartHelmTest {
     }
 
     @Test
+    void vendoredDependencyArchiveWithCrds(@TempDir Path depSource) throws Exception {
+        Path archive = HelmCharts.packageChart(depSource, Map.of(
+                "Chart.yaml", "apiVersion: v2\nname: dep\nversion: 0.2.0\n",
+                "templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dep\n",
+                "crds/gadget.yaml", CRD.replace("widgets", "gadgets").replace("Widget", "Gadget")));
+        var resources = new ArrayList<>(TestBundles.of(
+                "Chart.yaml", "apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n- name: dep\n  version: 0.2.0\n",
+                "crds/widget.yaml", CRD));
+        resources.add(HelmCharts.binaryResource("charts/dep-0.2.0.tgz", archive));
+
+        RenderedBundle rendered = renderer.render("parent", resources, BundleDeploymentOptions.empty(),
+                TestBundles.context(workDir));
+
+        assertThat(ids(rendered)).containsExactly("CustomResourceDefinition/widgets.example.com",
+                "CustomResourceDefinition/gadgets.example.com", "ConfigMap/dep");
+    }
+
+    @Test
+    void dependencyMissingFromChartsDirectoryIsAnError() {
+        var resources = TestBundles.of(
+                "Chart.yaml", "apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n- name: dep\n  version: 0.2.0\n");
+
+        assertThatThrownBy(() -> renderer.render("parent", resources, BundleDeploymentOptions.empty(),
+                TestBundles.context(workDir)))
+                .hasMessageStartingWith("bundle parent: Chart.yaml: helm template failed:")
+                .hasMessageContaining("dep");
+    }
+
+    @Test
     void rootChartYamlWithoutHelmOptionsIsHelmStyle() throws RenderException {
         var resources = TestBundles.of(
                 "Chart.yaml", CHART_YAML,
@@ -203,8 +233,8 @@ class HelmChartHelmTest {
         assertThatThrownBy(() -> renderer.render("b", resources, options, TestBundles.context(workDir)))
                 .isInstanceOfSatisfying(RenderException.class, e -> {
                     assertThat(e.bundle()).isEqualTo("b");
-                    assertThat(e.file()).isEqualTo("chart");
-                    assertThat(e.getMessage()).startsWith("bundle b: chart: helm template failed:")
+                    assertThat(e.file()).isEqualTo("chart/Chart.yaml");
+                    assertThat(e.getMessage()).startsWith("bundle b: chart/Chart.yaml: helm template failed:")
                             .contains("broken.yaml");
                 });
     }
@@ -220,5 +250,16 @@ class HelmChartHelmTest {
                 .isInstanceOfSatisfying(RenderException.class, e ->
                         assertThat(e.getMessage()).isEqualTo("bundle b: app/templates/nokind.yaml: not a Kubernetes"
                                 + " object: \"kind\" is missing"));
+    }
+
+    @Test
+    void malformedCrdNamesItsFileAndLine() {
+        var resources = TestBundles.of(
+                "chart/Chart.yaml", CHART_YAML,
+                "chart/crds/bad.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: [CustomResourceDefinition\n");
+        var options = BundleDeploymentOptions.builder().helm(HelmOptions.builder().chart("chart").build()).build();
+
+        assertThatThrownBy(() -> renderer.render("b", resources, options, TestBundles.context(workDir)))
+                .hasMessageStartingWith("bundle b: chart/crds/bad.yaml:3: while parsing a flow sequence started at line 2");
     }
 }
