@@ -22,8 +22,8 @@ import java.util.Random;
  * Targeting at scale, on the incremental index the manager uses: 1,000 bundles × 10,000 clusters cold,
  * then one cluster relabelled and one bundle's targets changed (each repeated, percentiles reported).
  * Bundles mix the shapes users write: environment selectors with per-environment customizations, a
- * doNotDeploy customization, region groups, overrideTargets on a single cluster, and Helm values
- * templated from cluster labels.
+ * doNotDeploy customization, region groups, overrideTargets on a single cluster, and (one bundle in ten)
+ * Helm values templated from cluster data.
  */
 final class TargetingBench {
     private static final String NS = "fleet-default";
@@ -120,11 +120,16 @@ final class TargetingBench {
             default -> List.of(new GitTarget("tier", null, LabelSelectorSpec.ofLabels(Map.of("tier", "t" + ((b + revision) % 10))), null, null));
         };
         List<BundleTarget> customizations = new ArrayList<>();
+        // One bundle in ten templates its Helm values from cluster data (a per-cluster render each).
+        boolean templated = b % 10 == 0;
         for (String e : ENVS) {
+            Map<String, Object> values = templated
+                    ? Map.of("replicas", e.equals("prod") ? 3 : 1, "zone", "${ .ClusterValues.zone }",
+                            "region", "global.fleet.clusterLabels.region")
+                    : Map.of("replicas", e.equals("prod") ? 3 : 1);
             customizations.add(new BundleTarget(e, null, LabelSelectorSpec.ofLabels(Map.of("env", e)), null, null, false, null,
                     null, BundleDeploymentOptions.empty().toBuilder().helm(BundleDeploymentOptions.HelmOptions.empty().toBuilder()
-                    .values(Map.of("replicas", e.equals("prod") ? 3 : 1, "zone", "${ .ClusterValues.zone }",
-                            "region", "global.fleet.clusterLabels.region")).build()).build()));
+                    .values(values).build()).build()));
         }
         customizations.add(new BundleTarget("skip-legacy", null, LabelSelectorSpec.ofLabels(Map.of("legacy", "true")), null,
                 null, true, null, null, BundleDeploymentOptions.empty()));
