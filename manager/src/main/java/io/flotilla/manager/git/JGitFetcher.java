@@ -137,6 +137,8 @@ public final class JGitFetcher implements GitFetcher {
                 if (git.getRepository().getObjectDatabase().has(target.objectId())) {
                     return;
                 }
+                LOG.debug("{}: server did not send commit {} on its own; fetching all branches and tags",
+                        source.repoKey(), target.objectId().name());
             } catch (GitFetchException e) {
                 if (e.reason() != Reason.OTHER) {
                     throw e;

@@ -31,6 +31,7 @@ import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -383,18 +384,22 @@ class JGitFetcherMockTest {
         Path serverDir;
         Daemon daemon;
         TestRepo repo;
+        TestRepo history;
 
         @BeforeAll
         void startDaemon(@TempDir Path dir) throws Exception {
             serverDir = dir;
             repo = TestRepo.create(serverDir.resolve("daemon.git"), "main");
+            history = TestRepo.create(serverDir.resolve("history.git"), "main");
+            Map<String, TestRepo> repos = Map.of("/daemon.git", repo, "/history.git", history);
             daemon = new Daemon(new InetSocketAddress("127.0.0.1", 0));
             RepositoryResolver<org.eclipse.jgit.transport.DaemonClient> resolver = (client, name) -> {
-                if (!name.equals("daemon.git") && !name.equals("/daemon.git")) {
+                TestRepo served = repos.get(name.startsWith("/") ? name : "/" + name);
+                if (served == null) {
                     throw new org.eclipse.jgit.errors.RepositoryNotFoundException(name);
                 }
-                repo.repository().incrementOpen();
-                return repo.repository();
+                served.repository().incrementOpen();
+                return served.repository();
             };
             daemon.setRepositoryResolver(resolver);
             daemon.start();
@@ -404,6 +409,22 @@ class JGitFetcherMockTest {
         void stopDaemon() throws Exception {
             daemon.stopAndWait();
             repo.close();
+            history.close();
+        }
+
+        @Test
+        void deepensAShallowCloneToAnOlderCommitId(@TempDir Path cache) throws Exception {
+            RevCommit old = history.commit("f", "old");
+            RevCommit tip = history.commit("f", "new");
+            String url = "git://127.0.0.1:" + daemon.getAddress().getPort() + "/history.git";
+            JGitFetcher fetcher = JGitFetcher.create(cache);
+            FetchResult shallow = fetcher.fetch(source(url, "main", null, null));
+            assertThat(shallow.commit()).isEqualTo(tip.name());
+
+            FetchResult result = fetcher.fetch(source(url, null, old.name(), null));
+
+            assertThat(result.commit()).isEqualTo(old.name());
+            assertThat(read(result, "f")).isEqualTo("old");
         }
 
         @Test
