@@ -3,7 +3,9 @@ package io.flotilla.manager.git;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -58,6 +60,27 @@ final class GitUrls {
             kept = (colon < 0 ? userInfo : userInfo.substring(0, colon)) + "@";
         }
         return url.substring(0, authorityStart) + kept + url.substring(at + 1);
+    }
+
+    /** The parts of the URL's user info that {@link #redact} removes (empty strings left out). */
+    static List<String> secretsIn(String url) {
+        String redacted = redact(url);
+        if (redacted.equals(url)) {
+            return List.of();
+        }
+        int authorityStart = url.indexOf("://") + 3;
+        int slash = url.indexOf('/', authorityStart);
+        String authority = url.substring(authorityStart, slash < 0 ? url.length() : slash);
+        String userInfo = authority.substring(0, authority.lastIndexOf('@'));
+        int colon = userInfo.indexOf(':');
+        List<String> secrets = new ArrayList<>();
+        if (colon >= 0 && colon + 1 < userInfo.length()) {
+            secrets.add(userInfo.substring(colon + 1));
+        }
+        if (isHttp(url) && !userInfo.isEmpty() && colon != 0) {
+            secrets.add(colon < 0 ? userInfo : userInfo.substring(0, colon));
+        }
+        return secrets;
     }
 
     /** {@code <sanitised repoKey>-<8 hex of sha256(url)>}: one cache directory per GitRepo and URL. */

@@ -139,6 +139,9 @@ final class RemoteAccess implements AutoCloseable {
             return "";
         }
         String result = message.replace(source.url(), source.safeUrl());
+        for (String secret : GitUrls.secretsIn(source.url())) {
+            result = result.replace(secret, "***");
+        }
         GitCredentials c = source.credentials();
         if (c != null && c.hasPassword()) {
             result = result.replace(c.password(), "***");

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GitSourceTest {
@@ -35,6 +37,18 @@ class GitSourceTest {
             """)
     void redactsCredentialsInUrls(String url, String redacted) {
         assertThat(GitUrls.redact(url)).isEqualTo(redacted);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            https://user:pa55@example.com/app.git   | pa55,user
+            https://ghp_token@example.com/app.git   | ghp_token
+            ssh://git:pa55@example.com/app.git      | pa55
+            ssh://git@example.com/app.git           | ''
+            https://example.com/app.git             | ''
+            """)
+    void findsSecretsInUrls(String url, String secrets) {
+        assertThat(GitUrls.secretsIn(url)).isEqualTo(secrets.isEmpty() ? List.of() : List.of(secrets.split(",")));
     }
 
     @ParameterizedTest
