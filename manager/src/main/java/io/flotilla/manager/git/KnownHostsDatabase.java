@@ -7,9 +7,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -26,37 +24,37 @@ final class KnownHostsDatabase implements ServerKeyDatabase {
     }
 
     private final List<HostKey> hostKeys;
+    private final int unreadableLines;
     private volatile String rejection;
 
-    private KnownHostsDatabase(List<HostKey> hostKeys) {
+    private KnownHostsDatabase(List<HostKey> hostKeys, int unreadableLines) {
         this.hostKeys = hostKeys;
+        this.unreadableLines = unreadableLines;
     }
 
-    static KnownHostsDatabase parse(String knownHosts) throws GitFetchException {
+    /** Reads every line it can; lines with unknown key types or bad syntax are skipped and counted. */
+    static KnownHostsDatabase parse(String knownHosts) {
         List<HostKey> keys = new ArrayList<>();
-        if (knownHosts == null) {
-            return new KnownHostsDatabase(keys);
-        }
-        try {
-            for (KnownHostEntry entry : KnownHostEntry.readKnownHostEntries(new BufferedReader(new StringReader(knownHosts)))) {
-                AuthorizedKeyEntry keyEntry = entry.getKeyEntry();
+        int unreadable = 0;
+        for (String line : knownHosts == null ? List.<String>of() : knownHosts.lines().toList()) {
+            String trimmed = line.trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            try {
+                KnownHostEntry entry = KnownHostEntry.parseKnownHostEntry(trimmed);
+                AuthorizedKeyEntry keyEntry = entry == null ? null : entry.getKeyEntry();
                 if (keyEntry == null || "cert-authority".equals(entry.getMarker())) {
+                    unreadable++;
                     continue;
                 }
-                PublicKey key = keyEntry.resolvePublicKey(null, PublicKeyEntryResolver.IGNORING);
-                if (key != null) {
-                    keys.add(new HostKey(entry, key, "revoked".equals(entry.getMarker())));
-                }
+                PublicKey key = keyEntry.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+                keys.add(new HostKey(entry, key, "revoked".equals(entry.getMarker())));
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                unreadable++;
             }
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new GitFetchException(GitFetchException.Reason.AUTH_FAILED,
-                    "known_hosts in the credentials cannot be read: " + e.getMessage());
         }
-        return new KnownHostsDatabase(keys);
-    }
-
-    int size() {
-        return hostKeys.size();
+        return new KnownHostsDatabase(List.copyOf(keys), unreadable);
     }
 
     /** Why the last host key was rejected, or {@code null}. */
@@ -84,10 +82,12 @@ final class KnownHostsDatabase implements ServerKeyDatabase {
         boolean known = hostKeys.stream().anyMatch(k -> !k.revoked()
                 && k.entry().isHostMatch(host.host(), host.port()) && KeyUtils.compareKeys(k.key(), serverKey));
         if (!known) {
-            rejection = hostKeys.isEmpty()
+            String skipped = unreadableLines == 0 ? ""
+                    : " (" + unreadableLines + " known_hosts lines could not be read and were skipped)";
+            rejection = (hostKeys.isEmpty() && unreadableLines == 0
                     ? "no known_hosts in the credentials: cannot verify the host key " + fingerprint + " of " + host
                     : "the host key " + KeyUtils.getKeyType(serverKey) + " " + fingerprint + " of " + host
-                      + " is not in known_hosts of the credentials";
+                      + " is not in known_hosts of the credentials") + skipped;
         }
         return known;
     }

@@ -451,18 +451,22 @@ class JGitFetcherMockTest {
         SshGitServer server;
         TestRepo repo;
         KeyPair hostKey;
-        KeyPair clientKey;
+        KeyPair rsaClientKey;
+        KeyPair ed25519ClientKey;
         String knownHosts;
 
         @BeforeAll
         void startServer(@TempDir Path dir) throws Exception {
             serverDir = dir;
-            hostKey = rsa();
-            clientKey = rsa();
+            hostKey = ed25519();
+            rsaClientKey = rsa();
+            ed25519ClientKey = ed25519();
             repo = TestRepo.create(serverDir.resolve("ssh.git"), "main");
-            server = SshGitServer.start(hostKey, clientKey.getPublic());
+            server = SshGitServer.start(hostKey, List.of(rsaClientKey.getPublic(), ed25519ClientKey.getPublic()));
             server.serve("ssh.git", repo.repository());
-            knownHosts = "# test server\n[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(hostKey.getPublic()) + "\n";
+            knownHosts = "# test server\n"
+                    + "github.com " + PublicKeyEntry.toString(rsa().getPublic()) + "\n"
+                    + "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(hostKey.getPublic()) + "\n";
         }
 
         @AfterAll
@@ -471,25 +475,35 @@ class JGitFetcherMockTest {
             repo.close();
         }
 
-        @Test
-        void clonesAndFetchesWithAnOpenSshKey(@TempDir Path cache) throws Exception {
-            RevCommit first = repo.commit("ssh", "1");
+        @ParameterizedTest
+        @ValueSource(strings = {"rsa", "ed25519"})
+        void clonesAndFetchesWithAnOpenSshKey(String keyType, @TempDir Path cache) throws Exception {
+            KeyPair clientKey = keyType.equals("rsa") ? rsaClientKey : ed25519ClientKey;
+            RevCommit first = repo.commit("ssh", keyType + "-1");
             GitSource source = source(server.url("ssh.git"), "main", null, GitCredentials.ssh(openSsh(clientKey), knownHosts));
             JGitFetcher fetcher = JGitFetcher.create(cache);
 
             assertThat(fetcher.fetch(source).commit()).isEqualTo(first.name());
-            RevCommit second = repo.commit("ssh", "2");
+            RevCommit second = repo.commit("ssh", keyType + "-2");
             assertThat(fetcher.remoteCommit(source)).isEqualTo(second.name());
             FetchResult result = fetcher.fetch(source);
             assertThat(result.commit()).isEqualTo(second.name());
-            assertThat(read(result, "ssh")).isEqualTo("2");
+            assertThat(read(result, "ssh")).isEqualTo(keyType + "-2");
+        }
+
+        @Test
+        void skipsKnownHostsLinesItCannotRead(@TempDir Path cache) throws Exception {
+            RevCommit head = repo.commit("skip", "x");
+            String withJunk = "example.com ssh-unknown-type AAAAB3Nza\nnot a known_hosts line\n" + knownHosts;
+            GitSource source = source(server.url("ssh.git"), "main", null, GitCredentials.ssh(openSsh(rsaClientKey), withJunk));
+            assertThat(JGitFetcher.create(cache).remoteCommit(source)).isEqualTo(head.name());
         }
 
         @Test
         void acceptsAPkcs8PemKey(@TempDir Path cache) throws Exception {
             RevCommit head = repo.commit("pem", "pkcs8");
             String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(clientKey.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+                    .encodeToString(rsaClientKey.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
             GitSource source = source(server.url("ssh.git"), "main", null, GitCredentials.ssh(pem, knownHosts));
             assertThat(JGitFetcher.create(cache).remoteCommit(source)).isEqualTo(head.name());
         }
@@ -507,17 +521,17 @@ class JGitFetcherMockTest {
         @Test
         void unknownHostKeyFails(@TempDir Path cache) throws Exception {
             String otherHost = "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(rsa().getPublic()) + "\n";
-            GitSource source = source(server.url("ssh.git"), "main", null, GitCredentials.ssh(openSsh(clientKey), otherHost));
+            GitSource source = source(server.url("ssh.git"), "main", null, GitCredentials.ssh(openSsh(rsaClientKey), otherHost));
             GitFetchException e = catchThrowableOfType(GitFetchException.class, () -> JGitFetcher.create(cache).fetch(source));
             assertThat(e.reason()).isEqualTo(Reason.AUTH_FAILED);
             assertThat(e.getMessage()).startsWith("host key verification failed for " + server.url("ssh.git")
-                    + ": the host key ssh-rsa SHA256:").contains("of [127.0.0.1]:" + server.port()
+                    + ": the host key ssh-ed25519 SHA256:").contains("of [127.0.0.1]:" + server.port()
                     + " is not in known_hosts of the credentials; add the server's host key to known_hosts");
         }
 
         @Test
         void missingKnownHostsFails(@TempDir Path cache) throws Exception {
-            GitSource source = source(server.url("ssh.git"), "main", null, GitCredentials.ssh(openSsh(clientKey), null));
+            GitSource source = source(server.url("ssh.git"), "main", null, GitCredentials.ssh(openSsh(ed25519ClientKey), null));
             GitFetchException e = catchThrowableOfType(GitFetchException.class, () -> JGitFetcher.create(cache).fetch(source));
             assertThat(e.reason()).isEqualTo(Reason.AUTH_FAILED);
             assertThat(e.getMessage()).contains("no known_hosts in the credentials: cannot verify the host key SHA256:");
@@ -537,6 +551,11 @@ class JGitFetcherMockTest {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             return generator.generateKeyPair();
+        }
+
+        private static KeyPair ed25519() throws Exception {
+            return org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair(
+                    org.apache.sshd.common.keyprovider.KeyPairProvider.SSH_ED25519, 256);
         }
 
         private static String openSsh(KeyPair key) throws Exception {

@@ -23,20 +23,21 @@ final class SshGitServer implements AutoCloseable {
     private final SshServer sshd;
     private final Map<String, Repository> repos = new ConcurrentHashMap<>();
 
-    private SshGitServer(KeyPair hostKey, PublicKey authorizedKey) throws Exception {
+    private SshGitServer(KeyPair hostKey, List<PublicKey> authorizedKeys) throws Exception {
         sshd = SshServer.setUpDefaultServer();
         sshd.setHost("127.0.0.1");
         sshd.setPort(0);
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-        sshd.setPublickeyAuthenticator((user, key, session) -> "git".equals(user) && KeyUtils.compareKeys(key, authorizedKey));
+        sshd.setPublickeyAuthenticator((user, key, session) -> "git".equals(user)
+                && authorizedKeys.stream().anyMatch(authorized -> KeyUtils.compareKeys(key, authorized)));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setCommandFactory((channel, command) -> new UploadPackCommand(repos.get(repoName(command))));
         sshd.start();
     }
 
-    static SshGitServer start(KeyPair hostKey, PublicKey authorizedKey) throws Exception {
-        return new SshGitServer(hostKey, authorizedKey);
+    static SshGitServer start(KeyPair hostKey, List<PublicKey> authorizedKeys) throws Exception {
+        return new SshGitServer(hostKey, authorizedKeys);
     }
 
     void serve(String name, Repository repo) {
