@@ -60,6 +60,22 @@ class JGitFetcherMockTest {
         }
     }
 
+    @Test
+    void clonesAndFetchesAFileUrl(@TempDir Path server, @TempDir Path cache) throws Exception {
+        try (TestRepo repo = TestRepo.create(server.resolve("local"), "main")) {
+            RevCommit first = repo.commit("f", "1");
+            GitSource source = source(server.resolve("local").toUri().toString(), null, null, null);
+            JGitFetcher fetcher = JGitFetcher.create(cache);
+            assertThat(source.url()).startsWith("file:");
+
+            assertThat(fetcher.fetch(source).commit()).isEqualTo(first.name());
+            RevCommit second = repo.commit("f", "2");
+            FetchResult result = fetcher.fetch(source);
+            assertThat(result.commit()).isEqualTo(second.name());
+            assertThat(read(result, "f")).isEqualTo("2");
+        }
+    }
+
     /** Smart HTTP (Jetty + GitServlet) with BASIC auth, plus HTTPS with a self-signed certificate for 127.0.0.1. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
