@@ -7,6 +7,9 @@ import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.core.Blocking;
 import io.flotilla.manager.deploy.AgentDelivery;
 import io.flotilla.manager.deploy.DeploymentController;
+import io.flotilla.manager.git.JGitFetcher;
+import io.flotilla.manager.gitops.GitRepoController;
+import io.flotilla.bundle.reader.BundleScanner;
 import io.flotilla.manager.registration.RegistrationService;
 import io.flotilla.manager.rest.RestApi;
 import io.flotilla.manager.store.MvStoreStore;
@@ -40,6 +43,8 @@ public final class Manager {
     private final AgentStreamServer agents;
     private final ClusterLiveness liveness;
     private final DeploymentController deployments;
+    private final GitRepoController gitRepos;
+    private final WorkerExecutor gitPool;
     private final AtomicBoolean ready = new AtomicBoolean();
     private HttpServer http;
     private long sweepTimer = -1;
@@ -59,6 +64,10 @@ public final class Manager {
         AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents);
         agents.setHandler(delivery);
         store.addListener(delivery);
+        this.gitPool = vertx.createSharedWorkerExecutor("flotilla-git", 2);
+        this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, new Blocking(gitPool),
+                JGitFetcher.create(config.dataDir().resolve("git-cache")), BundleScanner.create(), clock);
+        store.addListener(gitRepos);
     }
 
     private final RestApi restApi;
@@ -82,7 +91,17 @@ public final class Manager {
         store.list(Kind.CLUSTER, null).forEach(c -> liveness.assumeDisconnected(Json.key(c)));
         GrpcServer grpc = GrpcServer.server(vertx);
         agents.bind(grpc);
-        Router router = restApi.router(vertx);
+        Router router = restApi.router(vertx, r -> r.post("/webhooks/git").handler(ctx -> {
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
+            ctx.request().headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+            byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+            gitRepos.webhook(headers, body).onComplete(ar -> {
+                int code = ar.succeeded() ? ar.result().status() : 500;
+                String message = ar.succeeded() ? ar.result().message() : "internal error; see the manager log";
+                ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
+                        .end(Json.object().put("message", message).toString());
+            });
+        }));
         http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
         http.requestHandler(req -> {
             String type = req.getHeader("content-type");
@@ -93,6 +112,7 @@ public final class Manager {
             }
         });
         sweepTimer = vertx.setPeriodic(1000, id -> liveness.sweep());
+        gitRepos.start(store.list(Kind.GIT_REPO, null));
         return http.listen().map(server -> {
             ready.set(true);
             LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), data in {}", config.host(), server.actualPort(),
@@ -133,7 +153,8 @@ public final class Manager {
         Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(1, TimeUnit.SECONDS);
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
         CompletableFuture<Void> done = new CompletableFuture<>();
-        closed.eventually(() -> storePool.close())
+        closed.eventually(() -> gitPool.close())
+                .eventually(() -> storePool.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     store.close();
                     return null;

@@ -48,7 +48,7 @@ public final class RestApi {
         this.ready = ready;
     }
 
-    public Router router(Vertx vertx) {
+    public Router router(Vertx vertx, java.util.function.Consumer<Router> extraRoutes) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok"));
         router.get("/readyz").handler(ctx -> {
@@ -56,6 +56,7 @@ public final class RestApi {
             ctx.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "text/plain").end(ok ? "ok" : "not ready");
         });
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+        extraRoutes.accept(router);
         for (String prefix : List.of(GROUP_PREFIX, "/api/v1")) {
             router.get(prefix + "/:plural").handler(ctx -> list(ctx, null));
             router.get(prefix + "/namespaces/:ns/:plural").handler(ctx -> list(ctx, ctx.pathParam("ns")));

@@ -45,6 +45,17 @@ final class TestRepo implements AutoCloseable {
                 .setCommitter("test", "test@example.com").call();
     }
 
+    /** Deletes {@code path} (a file or a directory) on the current branch and commits it. */
+    RevCommit remove(String path) throws Exception {
+        Path file = repository().getWorkTree().toPath().resolve(path);
+        try (var walk = Files.walk(file)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        git.rm().addFilepattern(path).call();
+        return git.commit().setMessage("remove " + path).setSign(false).setAuthor("test", "test@example.com")
+                .setCommitter("test", "test@example.com").call();
+    }
+
     /** Switches to {@code branch}, creating it at the current commit if absent. */
     void checkout(String branch) throws Exception {
         boolean exists = repository().exactRef(Constants.R_HEADS + branch) != null;

@@ -1,0 +1,388 @@
+package io.flotilla.manager.gitops;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.bundle.reader.BundleReadException;
+import io.flotilla.bundle.reader.BundleScanner;
+import io.flotilla.bundle.reader.DrivenBundle;
+import io.flotilla.bundle.reader.ScanRequest;
+import io.flotilla.bundle.reader.ScannedBundle;
+import io.flotilla.manager.api.Conditions;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.api.ObjectKey;
+import io.flotilla.manager.api.Validation;
+import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.git.FetchResult;
+import io.flotilla.manager.git.GitCredentials;
+import io.flotilla.manager.git.GitFetchException;
+import io.flotilla.manager.git.GitFetcher;
+import io.flotilla.manager.git.GitSource;
+import io.flotilla.manager.git.webhook.PushEvent;
+import io.flotilla.manager.git.webhook.WebhookException;
+import io.flotilla.manager.git.webhook.WebhookVerifier;
+import io.flotilla.manager.store.StatusWriter;
+import io.flotilla.manager.store.Store;
+import io.flotilla.manager.store.StoreListener;
+import io.flotilla.manager.store.StoreOp;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Follows GitRepos: polls each (or waits for a verified webhook), fetches new commits with the
+ * {@link GitFetcher}, reads the checkout into bundles and stores them; bundles the commit no longer
+ * produces are deleted (their BDs follow). If any fleet.yaml is invalid the commit is not applied at all:
+ * the previous bundles stay and the GitRepo's conditions name the file, line and error. Timers run on
+ * the manager's event loop; fetching and reading run on a bounded git worker pool, one sync per GitRepo at a time.
+ */
+public final class GitRepoController implements StoreListener {
+    private static final Logger LOG = LoggerFactory.getLogger(GitRepoController.class);
+    public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(15);
+    private static final TypeReference<List<DrivenBundle>> DRIVEN = new TypeReference<>() {
+    };
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Store store;
+    private final Blocking gitPool;
+    private final GitFetcher fetcher;
+    private final BundleScanner scanner;
+    private final GitCredentialsLoader secrets;
+    private final StatusWriter statusWriter;
+    private final Clock clock;
+    private final Map<ObjectKey, Follow> follows = new HashMap<>();
+
+    /** Event-loop state of one followed GitRepo. */
+    private static final class Follow {
+        long timer = -1;
+        boolean syncing;
+        boolean again;
+        long generation = -1;
+        ObjectNode gitRepo;
+    }
+
+    public GitRepoController(Vertx vertx, Context context, Store store, Blocking gitPool, GitFetcher fetcher,
+                             BundleScanner scanner, Clock clock) {
+        this.vertx = vertx;
+        this.context = context;
+        this.store = store;
+        this.gitPool = gitPool;
+        this.fetcher = fetcher;
+        this.scanner = scanner;
+        this.secrets = new GitCredentialsLoader(store);
+        this.statusWriter = new StatusWriter(store);
+        this.clock = clock;
+    }
+
+    /** Starts following every stored GitRepo; later ones arrive through the store listener. */
+    public void start(List<ObjectNode> gitRepos) {
+        context.runOnContext(v -> gitRepos.forEach(r -> upsert(r.deepCopy())));
+    }
+
+    @Override
+    public void onEvent(EventType type, ObjectNode object) {
+        if (Json.kind(object).orElse(null) != Kind.GIT_REPO) {
+            return;
+        }
+        ObjectNode copy = object.deepCopy();
+        context.runOnContext(v -> {
+            if (type == EventType.DELETED) {
+                removed(copy);
+            } else {
+                upsert(copy);
+            }
+        });
+    }
+
+    private void upsert(ObjectNode gitRepo) {
+        ObjectKey key = Json.key(gitRepo);
+        Follow f = follows.computeIfAbsent(key, k -> new Follow());
+        long generation = gitRepo.path("metadata").path("generation").asLong();
+        f.gitRepo = gitRepo;
+        if (generation == f.generation) {
+            return; // a status write of ours
+        }
+        f.generation = generation;
+        schedule(key, f);
+        sync(key, "spec changed (generation " + generation + ")");
+    }
+
+    private void schedule(ObjectKey key, Follow f) {
+        if (f.timer >= 0) {
+            vertx.cancelTimer(f.timer);
+            f.timer = -1;
+        }
+        JsonNode spec = f.gitRepo.path("spec");
+        if (spec.path("disablePolling").asBoolean(false)) {
+            return;
+        }
+        Duration interval = DEFAULT_POLLING_INTERVAL;
+        String text = Json.text(spec, "pollingInterval");
+        if (text != null && !text.isBlank()) {
+            Duration parsed = Validation.parseDuration("spec.pollingInterval", text);
+            interval = parsed.isZero() ? DEFAULT_POLLING_INTERVAL : parsed;
+        }
+        f.timer = vertx.setPeriodic(interval.toMillis(), id -> sync(key, "polling"));
+    }
+
+    private void removed(ObjectNode gitRepo) {
+        ObjectKey key = Json.key(gitRepo);
+        Follow f = follows.remove(key);
+        if (f != null && f.timer >= 0) {
+            vertx.cancelTimer(f.timer);
+        }
+        gitPool.run(() -> {
+            List<StoreOp> ops = ownBundles(key).stream().map(b -> StoreOp.delete(Json.key(b), null)).toList();
+            if (!ops.isEmpty()) {
+                store.apply(ops);
+            }
+            LOG.info("{} deleted: {} bundles deleted with it", key, ops.size());
+            return null;
+        });
+    }
+
+    /** Fetches and applies the GitRepo now (polling tick, webhook, spec change); coalesces while one runs. */
+    public void sync(ObjectKey key, String trigger) {
+        Follow f = follows.get(key);
+        if (f == null) {
+            return;
+        }
+        if (f.syncing) {
+            f.again = true;
+            return;
+        }
+        f.syncing = true;
+        ObjectNode gitRepo = f.gitRepo;
+        gitPool.run(() -> syncBlocking(gitRepo, trigger)).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.error("{}: sync after {} failed unexpectedly", key, trigger, ar.cause());
+            }
+            f.syncing = false;
+            if (f.again && follows.get(key) == f) {
+                f.again = false;
+                sync(key, "change during the previous sync");
+            }
+        });
+    }
+
+    private Void syncBlocking(ObjectNode gitRepo, String trigger) {
+        ObjectKey key = Json.key(gitRepo);
+        JsonNode spec = gitRepo.path("spec");
+        long generation = gitRepo.path("metadata").path("generation").asLong();
+        String currentCommit = store.get(key).map(r -> Json.text(r.path("status"), "commit")).orElse(null);
+        Long appliedGeneration = store.get(key).map(r -> r.path("status").path("observedGeneration").asLong(-1)).orElse(-1L);
+        GitSource source;
+        try {
+            GitCredentials credentials = secrets.gitCredentials(key.namespace(), Json.text(spec, "clientSecretName"));
+            String ca = Json.text(spec, "caBundle");
+            source = GitSource.forGitRepo(key.namespace() + "/" + key.name(), Json.text(spec, "repo"), Json.text(spec, "branch"),
+                    Json.text(spec, "revision"), credentials, spec.path("insecureSkipTLSVerify").asBoolean(false),
+                    ca == null ? null : decodeCa(ca));
+        } catch (GitCredentialsLoader.SecretProblem e) {
+            stalled(key, "GitCredentials", e.getMessage(), generation);
+            return null;
+        }
+        try {
+            String remote = fetcher.remoteCommit(source);
+            if (remote.equals(currentCommit) && appliedGeneration == generation) {
+                statusWriter.patch(key, status -> {
+                    Conditions.set(status, "GitPolling", true, "", "", clock.instant());
+                    status.put("lastPollingTriggered", clock.instant().toString());
+                });
+                return null;
+            }
+            LOG.info("{}: applying commit {} of {} ({})", key, remote, source.safeUrl(), trigger);
+            statusWriter.patch(key, status -> status.withObjectProperty("display").put("state", "GitUpdating"));
+            FetchResult fetched = fetcher.fetch(source);
+            List<ScannedBundle> scanned = scanner.scan(scanRequest(gitRepo, fetched));
+            if (scanned.isEmpty()) {
+                throw new BundleReadException(BundleScanner.noResourcesMessage(scanRequest(gitRepo, fetched)));
+            }
+            int changed = writeBundles(key, scanned, BundleFactory.settings(gitRepo));
+            statusWriter.patch(key, status -> {
+                status.put("commit", fetched.commit());
+                status.put("observedGeneration", generation);
+                status.put("lastPollingTriggered", clock.instant().toString());
+                Conditions.set(status, "Accepted", true, "", "", clock.instant());
+                Conditions.set(status, "GitPolling", true, "", "", clock.instant());
+                Conditions.set(status, "Stalled", false, "", "", clock.instant());
+                Conditions.set(status, "Reconciling", false, "", "", clock.instant());
+                var display = status.withObjectProperty("display");
+                display.remove("state");
+                display.remove("error");
+                status.put("gitJobStatus", "Current");
+            });
+            LOG.info("{}: commit {} applied: {} bundles, {} created/updated/deleted", key, fetched.commit(), scanned.size(),
+                    changed);
+        } catch (GitFetchException e) {
+            String secret = Json.text(spec, "clientSecretName");
+            String message = e.getMessage() + (e.reason() == GitFetchException.Reason.AUTH_FAILED && secret != null
+                    ? " (credentials from secret " + key.namespace() + "/" + secret + ")" : "");
+            LOG.warn("{}: fetch failed ({}): {}", key, e.reason(), message);
+            stalled(key, reason(e.reason()), message, generation);
+        } catch (BundleReadException e) {
+            LOG.warn("{}: commit not applied, previous bundles stay: {}", key, e.getMessage());
+            stalled(key, "InvalidBundle", e.getMessage(), generation);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: commit not applied: {}", key, e.getMessage());
+            stalled(key, "InvalidSpec", e.getMessage(), generation);
+        }
+        return null;
+    }
+
+    private static String decodeCa(String caBundle) {
+        if (caBundle.contains("-----BEGIN")) {
+            return caBundle;
+        }
+        return new String(java.util.Base64.getMimeDecoder().decode(caBundle), StandardCharsets.UTF_8);
+    }
+
+    private static String reason(GitFetchException.Reason reason) {
+        return switch (reason) {
+            case AUTH_FAILED -> "AuthenticationFailed";
+            case UNKNOWN_BRANCH -> "UnknownBranch";
+            case UNKNOWN_REVISION -> "UnknownRevision";
+            case UNREACHABLE -> "Unreachable";
+            case INVALID_URL -> "InvalidURL";
+            case OTHER -> "GitError";
+        };
+    }
+
+    private void stalled(ObjectKey key, String reason, String message, long generation) {
+        statusWriter.patch(key, status -> {
+            Conditions.set(status, "Stalled", true, reason, message, clock.instant());
+            Conditions.set(status, "GitPolling", false, reason, message, clock.instant());
+            Conditions.set(status, "Ready", false, reason, message, clock.instant());
+            var display = status.withObjectProperty("display");
+            display.put("state", "Stalled");
+            display.put("error", true);
+            display.put("message", message);
+            status.put("gitJobStatus", "Failed");
+        });
+    }
+
+    private ScanRequest scanRequest(ObjectNode gitRepo, FetchResult fetched) {
+        JsonNode spec = gitRepo.path("spec");
+        List<String> paths = new ArrayList<>();
+        spec.path("paths").forEach(p -> paths.add(p.asText()));
+        List<DrivenBundle> driven = List.of();
+        if (spec.hasNonNull("bundles")) {
+            try {
+                driven = Json.MAPPER.readerFor(DRIVEN).readValue(spec.get("bundles"));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("spec.bundles: " + e.getMessage(), e);
+            }
+        }
+        return ScanRequest.of(fetched.checkout(), Json.name(gitRepo)).withPaths(paths).withBundles(driven)
+                .withCommit(fetched.commit()).withRepoLabels(Json.labels(gitRepo));
+    }
+
+    private List<ObjectNode> ownBundles(ObjectKey gitRepo) {
+        return store.list(Kind.BUNDLE, gitRepo.namespace()).stream()
+                .filter(b -> gitRepo.name().equals(Json.labels(b).get(BundleScanner.REPO_NAME_LABEL)))
+                .toList();
+    }
+
+    /** Creates, updates and deletes this GitRepo's bundles in one atomic batch; returns how many changed. */
+    private int writeBundles(ObjectKey key, List<ScannedBundle> scanned,
+                             io.flotilla.manager.targeting.BundleTargetsBuilder.GitRepoSettings settings) {
+        Map<String, ObjectNode> existing = ownBundles(key).stream()
+                .collect(Collectors.toMap(Json::name, b -> b));
+        List<StoreOp> ops = new ArrayList<>();
+        Set<String> produced = new java.util.HashSet<>();
+        for (ScannedBundle s : scanned) {
+            ObjectNode bundle = BundleFactory.bundle(key.namespace(), s, settings);
+            produced.add(s.name());
+            ObjectNode current = existing.get(s.name());
+            if (current == null) {
+                ops.add(StoreOp.create(bundle));
+            } else if (!Objects.equals(current.path("spec"), bundle.path("spec"))
+                    || !sameLabelsIgnoringCommit(current, bundle)) {
+                ops.add(StoreOp.update(bundle));
+            }
+        }
+        existing.keySet().stream().filter(n -> !produced.contains(n))
+                .forEach(n -> ops.add(StoreOp.delete(new ObjectKey(Kind.BUNDLE, key.namespace(), n), null)));
+        if (!ops.isEmpty()) {
+            store.apply(ops);
+        }
+        return ops.size();
+    }
+
+    /** A new commit alone changes only the commit label: that is not worth a rewrite of every bundle. */
+    private static boolean sameLabelsIgnoringCommit(ObjectNode a, ObjectNode b) {
+        Map<String, String> la = new HashMap<>(Json.labels(a));
+        Map<String, String> lb = new HashMap<>(Json.labels(b));
+        la.remove(BundleScanner.COMMIT_LABEL);
+        lb.remove(BundleScanner.COMMIT_LABEL);
+        return la.equals(lb);
+    }
+
+    // ---- webhooks ----------------------------------------------------------------------------------------
+
+    /** The outcome of one webhook call, for the HTTP answer. */
+    public record WebhookResult(int status, String message, List<ObjectKey> triggered) {
+        static WebhookResult refused(int status, String message) {
+            return new WebhookResult(status, message, List.of());
+        }
+    }
+
+    /**
+     * Verifies a push webhook against the secrets of the GitRepos that name one ({@code spec.webhookSecret}: a
+     * secret whose key {@code token} holds the shared secret) and syncs every GitRepo the push is for.
+     * Unverifiable requests get 401 and fetch nothing.
+     */
+    public Future<WebhookResult> webhook(Map<String, String> headers, byte[] body) {
+        return gitPool.run(() -> {
+            List<ObjectKey> triggered = new ArrayList<>();
+            boolean verified = false;
+            String lastRefusal = "no GitRepo has a webhookSecret: webhooks cannot be verified";
+            for (ObjectNode repo : store.list(Kind.GIT_REPO, null)) {
+                String secretName = Json.text(repo.path("spec"), "webhookSecret");
+                if (secretName == null) {
+                    continue;
+                }
+                String secret = secrets.value(Json.namespace(repo), secretName, "token").orElse(null);
+                try {
+                    var push = WebhookVerifier.verify(headers, body, secret);
+                    verified = true;
+                    if (push.isPresent() && matches(push.get(), repo)) {
+                        triggered.add(Json.key(repo));
+                    }
+                } catch (WebhookException e) {
+                    if (e.status() == 400) {
+                        return WebhookResult.refused(400, e.getMessage());
+                    }
+                    lastRefusal = e.getMessage();
+                }
+            }
+            if (!verified) {
+                return WebhookResult.refused(401, lastRefusal);
+            }
+            return new WebhookResult(200, triggered.isEmpty() ? "verified; no GitRepo follows this repository and branch"
+                    : "syncing " + triggered.stream().map(ObjectKey::toString).collect(Collectors.joining(", ")), triggered);
+        }).onSuccess(result -> context.runOnContext(v -> result.triggered().forEach(k -> sync(k, "webhook"))));
+    }
+
+    private static boolean matches(PushEvent push, ObjectNode repo) {
+        JsonNode spec = repo.path("spec");
+        GitSource source = GitSource.forGitRepo(Json.namespace(repo) + "/" + Json.name(repo), Json.text(spec, "repo"),
+                Json.text(spec, "branch"), Json.text(spec, "revision"), null, false, null);
+        return push.matches(source);
+    }
+}

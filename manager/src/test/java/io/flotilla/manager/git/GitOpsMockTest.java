@@ -1,0 +1,183 @@
+package io.flotilla.manager.git;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.manager.Manager;
+import io.flotilla.manager.ManagerConfig;
+import io.flotilla.manager.api.Conditions;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.api.ObjectKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Git ingestion in a real manager: a GitRepo pointing at a JGit smart-HTTP server with basic auth on
+ * loopback; commits become Bundles by polling or a verified webhook; removed paths and invalid
+ * fleet.yaml files behave as users expect.
+ */
+class GitOpsMockTest {
+    private static final String NS = "fleet-default";
+    private static final String WEBHOOK_SECRET = "hook-secret-123";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+    HttpGitServer git;
+    TestRepo repo;
+    Manager manager;
+
+    @BeforeEach
+    void start() throws Exception {
+        repo = TestRepo.create(dir.resolve("origin"), "main");
+        repo.commit("a/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  v: \"1\"\n");
+        repo.commit("b/fleet.yaml", "defaultNamespace: b\n");
+        repo.commit("b/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
+        git = HttpGitServer.start("fleet", "s3cret", null, null);
+        git.serve("apps.git", repo.repository());
+        manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        post("/api/v1/namespaces/" + NS + "/secrets", "{\"metadata\":{\"name\":\"git-auth\"},\"type\":\"kubernetes.io/basic-auth\","
+                + "\"stringData\":{\"username\":\"fleet\",\"password\":\"s3cret\"}}");
+        post("/api/v1/namespaces/" + NS + "/secrets", "{\"metadata\":{\"name\":\"hook\"},\"stringData\":{\"token\":\""
+                + WEBHOOK_SECRET + "\"}}");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        manager.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        git.close();
+        repo.close();
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("content-type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void createGitRepo(String pollingInterval, boolean disablePolling, String secret) throws Exception {
+        String spec = "{\"repo\":\"" + git.url("apps.git") + "\",\"branch\":\"main\",\"paths\":[\"a\",\"b\"],"
+                + "\"clientSecretName\":\"" + secret + "\",\"webhookSecret\":\"hook\",\"pollingInterval\":\"" + pollingInterval
+                + "\",\"disablePolling\":" + disablePolling + "}";
+        HttpResponse<String> resp = post("/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitrepos",
+                "{\"metadata\":{\"name\":\"apps\"},\"spec\":" + spec + "}");
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(201);
+    }
+
+    private List<String> bundles() {
+        return manager.store().list(Kind.BUNDLE, NS).stream().map(Json::name).sorted().toList();
+    }
+
+    private JsonNode gitRepoStatus() {
+        return manager.store().get(new ObjectKey(Kind.GIT_REPO, NS, "apps")).orElseThrow().path("status");
+    }
+
+    @Test
+    void commitsBecomeBundlesByPollingAndRemovedPathsDeleteTheirBundle() throws Exception {
+        createGitRepo("1s", false, "git-auth");
+        String first = repo.repository().resolve("main").name();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(bundles()).containsExactly("apps-a", "apps-b");
+            assertThat(gitRepoStatus().path("commit").asText()).isEqualTo(first);
+        });
+        ObjectNode b = manager.store().get(new ObjectKey(Kind.BUNDLE, NS, "apps-b")).orElseThrow();
+        assertThat(b.path("spec").path("defaultNamespace").asText()).isEqualTo("b");
+        assertThat(Json.labels(b)).containsEntry("flotilla.io/repo-name", "apps");
+
+        // A new commit is picked up within the polling interval.
+        String second = repo.commit("a/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  v: \"2\"\n").name();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(gitRepoStatus().path("commit").asText()).isEqualTo(second);
+            assertThat(manager.store().get(new ObjectKey(Kind.BUNDLE, NS, "apps-a")).orElseThrow()
+                    .path("spec").path("resources").toString()).contains("v: \\\"2\\\"");
+        });
+
+        // Removing a path from the repository deletes its bundle.
+        String third = repo.remove("b").name();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(gitRepoStatus().path("commit").asText()).isEqualTo(third);
+            assertThat(bundles()).containsExactly("apps-a");
+        });
+
+        // An invalid fleet.yaml keeps the previous commit's bundles and names file and line.
+        repo.commit("a/fleet.yaml", "defaultNamespace: a\nhelm:\n  valuez: {}\n");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode status = gitRepoStatus();
+            assertThat(Conditions.get(status, "Stalled")).isEqualTo("True");
+            assertThat(status.path("display").path("message").asText()).contains("a/fleet.yaml:3:3").contains("valuez");
+        });
+        assertThat(gitRepoStatus().path("commit").asText()).isEqualTo(third);
+        assertThat(bundles()).containsExactly("apps-a");
+    }
+
+    @Test
+    void wrongCredentialsGiveAClearConditionAndKeepBundles() throws Exception {
+        createGitRepo("1s", false, "git-auth");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(bundles()).hasSize(2));
+        post("/api/v1/namespaces/" + NS + "/secrets", "{\"metadata\":{\"name\":\"wrong\"},\"stringData\":{\"username\":\"fleet\",\"password\":\"nope\"}}");
+        ObjectNode gitRepo = manager.store().get(new ObjectKey(Kind.GIT_REPO, NS, "apps")).orElseThrow();
+        ((ObjectNode) gitRepo.path("spec")).put("clientSecretName", "wrong");
+        manager.store().update(gitRepo);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode status = gitRepoStatus();
+            assertThat(Conditions.get(status, "Stalled")).isEqualTo("True");
+            assertThat(status.path("display").path("message").asText()).contains("authentication failed")
+                    .contains("secret " + NS + "/wrong").doesNotContain("nope");
+        });
+        assertThat(bundles()).containsExactly("apps-a", "apps-b");
+    }
+
+    @Test
+    void verifiedWebhookSyncsWithinASecondAndForgedOneIsRefused() throws Exception {
+        createGitRepo("1h", true, "git-auth");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(bundles()).hasSize(2));
+        String next = repo.commit("c.yaml", "x: 1\n").name();
+        String payload = "{\"ref\":\"refs/heads/main\",\"after\":\"" + next + "\",\"repository\":{\"clone_url\":\""
+                + git.url("apps.git") + "\",\"html_url\":\"" + git.url("apps") + "\"}}";
+
+        HttpResponse<String> forged = webhook(payload, "sha256=" + "0".repeat(64));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(gitRepoStatus().path("commit").asText()).isNotEqualTo(next);
+
+        Instant sent = Instant.now();
+        HttpResponse<String> verified = webhook(payload, "sha256=" + hmac(payload));
+        assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+        assertThat(verified.body()).contains(NS + "/apps");
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(gitRepoStatus().path("commit").asText()).isEqualTo(next));
+        assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofSeconds(1));
+    }
+
+    private HttpResponse<String> webhook(String payload, String signature) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + "/webhooks/git"))
+                .POST(HttpRequest.BodyPublishers.ofString(payload)).header("content-type", "application/json")
+                .header("X-GitHub-Event", "push").header("X-Hub-Signature-256", signature).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String hmac(String payload) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+}
