@@ -8,6 +8,8 @@ import io.flotilla.agent.cluster.ClusterProbe;
 import io.flotilla.agent.connection.AgentState;
 import io.flotilla.agent.connection.Backoff;
 import io.flotilla.agent.connection.ManagerConnection;
+import io.flotilla.agent.work.DeploymentWorker;
+import io.flotilla.bundle.render.ProcessKustomizeRunner;
 import io.flotilla.proto.v1.ClusterHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,7 +37,8 @@ public final class Agent {
     private final ClusterProbe probe;
     /** Null until the first probe answered. */
     private volatile ClusterHealth health;
-    private ManagerConnection connection;
+    private volatile ManagerConnection connection;
+    private DeploymentWorker worker;
     private long probeTimer = -1;
 
     private Agent(AgentConfig config, Vertx vertx) throws IOException {
@@ -64,9 +67,25 @@ public final class Agent {
                 .compose(this::stateOrRegister)
                 .compose(state -> {
                     probeTimer = vertx.setPeriodic(0, config.probeInterval().toMillis(), id -> probeNow());
+                    java.nio.file.Path renderDir = config.stateDir().resolve("render");
+                    try {
+                        Files.createDirectories(renderDir);
+                    } catch (IOException e) {
+                        return Future.failedFuture(new IllegalStateException("cannot create " + renderDir + ": " + e.getMessage(), e));
+                    }
+                    worker = new DeploymentWorker(vertx, kube, renderDir,
+                            ProcessKustomizeRunner.fromEnvironment(), message -> connection != null && connection.send(message));
+                    return worker.loadOwnership().map(v -> state);
+                })
+                .compose(state -> {
                     connection = new ManagerConnection(vertx, config.manager(),
                             new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
-                            () -> health, message -> LOG.debug("Manager message {}", message.getKindCase()));
+                            () -> health, () -> {
+                                if (!worker.ownershipLoaded()) {
+                                    worker.loadOwnership();
+                                }
+                                return worker.held();
+                            }, worker::onMessage, worker::connected);
                     connection.start(state);
                     return Future.succeededFuture();
                 });
@@ -120,6 +139,10 @@ public final class Agent {
         });
     }
 
+    public DeploymentWorker worker() {
+        return worker;
+    }
+
     public ManagerConnection connection() {
         return connection;
     }
@@ -127,6 +150,9 @@ public final class Agent {
     public Future<Void> stop() {
         if (probeTimer >= 0) {
             vertx.cancelTimer(probeTimer);
+        }
+        if (worker != null) {
+            worker.close();
         }
         Future<Void> stopped = connection == null ? Future.succeededFuture() : connection.stop();
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.

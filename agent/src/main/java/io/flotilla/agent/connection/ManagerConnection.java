@@ -40,19 +40,27 @@ public final class ManagerConnection {
     private final Backoff backoff;
     private final Supplier<ClusterHealth> health;
     private final Consumer<ManagerMessage> onMessage;
+    private final Supplier<Map<String, io.flotilla.proto.v1.HeldDeployment>> held;
+    private final Runnable onConnected;
     private AgentState state;
     private GrpcClientRequest<AgentMessage, ManagerMessage> stream;
     private long heartbeatTimer = -1;
     private long reconnectTimer = -1;
     private boolean stopped;
-    private boolean connected;
+    private volatile boolean connected;
+    private io.vertx.core.Context context;
 
     /**
      * @param health    latest known health of the downstream cluster API, null until first probed (cached by the caller)
+     * @param held      the hello digest: BD name → what the agent applied
      * @param onMessage manager messages other than the welcome (deployments, contents, acks)
+     * @param onConnected called once the manager welcomed the stream
      */
     public ManagerConnection(Vertx vertx, URI manager, Backoff backoff, Supplier<ClusterHealth> health,
-                             Consumer<ManagerMessage> onMessage) {
+                             Supplier<Map<String, io.flotilla.proto.v1.HeldDeployment>> held,
+                             Consumer<ManagerMessage> onMessage, Runnable onConnected) {
+        this.held = held;
+        this.onConnected = onConnected;
         this.vertx = vertx;
         this.client = GrpcClient.client(vertx);
         this.address = SocketAddress.inetSocketAddress(manager.getPort() < 0 ? 80 : manager.getPort(), manager.getHost());
@@ -94,7 +102,8 @@ public final class ManagerConnection {
     /** Starts (and keeps) the stream for the cluster the state names. */
     public void start(AgentState state) {
         this.state = state;
-        connect();
+        this.context = vertx.getOrCreateContext();
+        context.runOnContext(v -> connect());
     }
 
     public boolean isConnected() {
@@ -103,10 +112,14 @@ public final class ManagerConnection {
 
     /** Sends a message on the open stream; returns false when there is none (the caller re-sends after reconnect). */
     public boolean send(AgentMessage message) {
-        if (stream == null || !connected) {
+        if (!connected) {
             return false;
         }
-        stream.write(message);
+        context.runOnContext(v -> {
+            if (stream != null && connected) {
+                stream.write(message);
+            }
+        });
         return true;
     }
 
@@ -141,7 +154,7 @@ public final class ManagerConnection {
             });
             req.exceptionHandler(e -> lost(req, "stream error: " + e.getMessage()));
             // The request (and its headers) reach the manager with the first message: say hello at once.
-            Hello.Builder hello = Hello.newBuilder().setAgentVersion(AGENT_VERSION);
+            Hello.Builder hello = Hello.newBuilder().setAgentVersion(AGENT_VERSION).putAllHeld(held.get());
             ClusterHealth current = health.get();
             if (current != null) {
                 hello.setClusterHealth(current);
@@ -157,6 +170,7 @@ public final class ManagerConnection {
                 backoff.reset();
                 LOG.info("Connected to the manager as cluster {}/{}", state.clusterNamespace(), state.clusterName());
                 long interval = Math.max(200, message.getWelcome().getHeartbeatIntervalMillis());
+                onConnected.run();
                 cancelTimers();
                 heartbeatTimer = vertx.setPeriodic(interval, id -> {
                     Heartbeat.Builder beat = Heartbeat.newBuilder().setSentAtUnixMillis(System.currentTimeMillis());

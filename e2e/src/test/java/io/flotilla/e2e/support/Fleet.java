@@ -1,0 +1,104 @@
+package io.flotilla.e2e.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.agent.Agent;
+import io.flotilla.agent.AgentConfig;
+import io.flotilla.manager.Manager;
+import io.flotilla.manager.ManagerConfig;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.api.ObjectKey;
+import io.flotilla.manager.targeting.ClusterNamespaces;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-process fleet for end-to-end tests: a manager on loopback, a git daemon, and per cluster a
+ * fabric8 CRUD mock API server with a real agent registered against the manager.
+ */
+public final class Fleet implements AutoCloseable {
+    public static final String NS = "fleet-default";
+    public final Manager manager;
+    public final GitDaemonServer git;
+    public final RestClient rest;
+    public final Map<String, MockCluster> clusters = new LinkedHashMap<>();
+    public final Map<String, Agent> agents = new LinkedHashMap<>();
+    private final Path dir;
+    private final String token;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    public Fleet(Path dir) throws Exception {
+        this.dir = dir;
+        manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0)
+                        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500)))
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        git = new GitDaemonServer(dir.resolve("origin"));
+        rest = new RestClient(manager.port());
+        RestClient.Reply t = rest.call("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens",
+                "{\"metadata\":{\"name\":\"e2e\"}}");
+        token = t.body().path("status").path("token").asText();
+    }
+
+    public MockCluster addCluster(String name, Map<String, String> labels) throws Exception {
+        MockCluster cluster = new MockCluster(name, dir);
+        clusters.put(name, cluster);
+        agents.put(name, startAgent(name, labels));
+        return cluster;
+    }
+
+    public Agent startAgent(String name, Map<String, String> labels) throws Exception {
+        return Agent.start(new AgentConfig(URI.create("http://127.0.0.1:" + manager.port()), token, name, labels,
+                clusters.get(name).kubeconfig(), dir.resolve("agent-" + name), Duration.ofSeconds(2)))
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    public void stopAgent(String name) throws Exception {
+        Agent agent = agents.remove(name);
+        if (agent != null) {
+            agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    public void createGitRepo(String name, String targetsJson) throws Exception {
+        RestClient.Reply r = rest.call("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitrepos",
+                "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"repo\":\"" + git.url() + "\",\"branch\":\"main\","
+                        + "\"pollingInterval\":\"1s\",\"targets\":" + targetsJson + "}}");
+        if (r.code() != 201) {
+            throw new IllegalStateException("GitRepo not created: " + r.body());
+        }
+    }
+
+    /** The stored BD of {@code bundle} on {@code cluster}, or null. */
+    public JsonNode bd(String bundle, String cluster) {
+        return manager.store().get(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, ClusterNamespaces.of(NS, cluster), bundle))
+                .map(o -> (JsonNode) o).orElse(null);
+    }
+
+    public ObjectNode object(Kind kind, String name) {
+        return manager.store().get(new ObjectKey(kind, NS, name)).orElseThrow();
+    }
+
+    public void relabel(String cluster, Map<String, String> labels) {
+        ObjectNode c = object(Kind.CLUSTER, cluster);
+        Json.metadata(c).set("labels", Json.MAPPER.valueToTree(labels));
+        manager.store().update(c);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (String a : new ArrayList<>(agents.keySet())) {
+            stopAgent(a);
+        }
+        manager.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        git.close();
+        clusters.values().forEach(MockCluster::close);
+    }
+}
