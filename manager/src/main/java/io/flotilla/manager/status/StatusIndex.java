@@ -1,6 +1,7 @@
 package io.flotilla.manager.status;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -29,7 +30,37 @@ public final class StatusIndex {
 
     /** Applies one event and returns the objects whose status changed. */
     public Set<StatusKey> apply(BdEvent event) {
+        return applyAll(List.of(event));
+    }
+
+    /**
+     * Applies events in order and returns the objects whose status differs from before the first one. Each touched
+     * object is rendered once, so a batch (a multi-BD report, the BDs created by one targeting run, the replay of
+     * stored BDs at start) costs one status computation per object rather than one per event.
+     */
+    public Set<StatusKey> applyAll(Collection<? extends BdEvent> events) {
         Set<StatusKey> touched = new LinkedHashSet<>();
+        for (BdEvent event : events) {
+            dispatch(event, touched);
+        }
+        Set<StatusKey> changed = new LinkedHashSet<>();
+        for (StatusKey key : touched) {
+            pruneIfEmpty(key);
+            Map<String, Object> now = status(key);
+            Map<String, Object> before = published.containsKey(key) ? published.get(key) : emptyStatus(key.kind());
+            if (exists(key)) {
+                published.put(key, now);
+            } else {
+                published.remove(key);
+            }
+            if (!before.equals(now)) {
+                changed.add(key);
+            }
+        }
+        return Collections.unmodifiableSet(changed);
+    }
+
+    private void dispatch(BdEvent event, Set<StatusKey> touched) {
         if (event instanceof BdEvent.Upserted u) {
             BdEntry old = bds.remove(u.bd().key());
             if (old != null) {
@@ -59,21 +90,6 @@ public final class StatusIndex {
             gitRepo(g.gitRepo()).updating = g.updating();
             touched.add(g.gitRepo());
         }
-        Set<StatusKey> changed = new LinkedHashSet<>();
-        for (StatusKey key : touched) {
-            pruneIfEmpty(key);
-            Map<String, Object> now = status(key);
-            Map<String, Object> before = published.containsKey(key) ? published.get(key) : emptyStatus(key.kind());
-            if (exists(key)) {
-                published.put(key, now);
-            } else {
-                published.remove(key);
-            }
-            if (!before.equals(now)) {
-                changed.add(key);
-            }
-        }
-        return Collections.unmodifiableSet(changed);
     }
 
     /** The current status of an object, with Fleet's JSON field names; a zero status for objects with no data. */
