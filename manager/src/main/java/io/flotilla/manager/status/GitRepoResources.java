@@ -1,6 +1,7 @@
 package io.flotilla.manager.status;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,47 +43,66 @@ final class GitRepoResources {
         return states;
     }
 
+    /** A rendered row and the cluster-id text it added to the per-cluster lists. */
+    record Rendered(Map<String, Object> map, int textAdded) {
+    }
+
     /** Rows must come in {@link ResourceRef#BY_TYPE_AND_ID} order. */
     static List<Map<String, Object>> toList(Iterable<Row> rows) {
         List<Map<String, Object>> result = new ArrayList<>();
         int textAdded = 0;
         for (Row row : rows) {
-            String state = row.firstNotReady() == null ? "Ready" : row.firstNotReady();
-            Map<String, List<String>> perCluster = new LinkedHashMap<>();
-            for (Map.Entry<ResourceEntryKey, String> e : row.states().entrySet()) {
-                if (textAdded >= PER_CLUSTER_TEXT_LIMIT) {
-                    break;
-                }
-                String list = listOf(e.getValue());
-                if (list != null) {
-                    String clusterId = e.getKey().clusterId();
-                    perCluster.computeIfAbsent(list, k -> new ArrayList<>()).add(clusterId);
-                    textAdded += clusterId.length();
-                }
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            ResourceRef ref = row.ref();
-            m.put("apiVersion", ref.apiVersion());
-            m.put("kind", ref.kind());
-            m.put("type", ref.type());
-            m.put("id", ref.id());
-            NonReady.putIfNotEmpty(m, "namespace", ref.namespace());
-            m.put("name", ref.name());
-            if (row.incomplete()) {
-                m.put("incompleteState", true);
-            }
-            m.put("state", state);
-            Map<String, Object> ordered = new LinkedHashMap<>();
-            for (String list : LIST_ORDER) {
-                List<String> ids = perCluster.get(list);
-                if (ids != null) {
-                    ordered.put(list, List.copyOf(ids));
-                }
-            }
-            m.put("perClusterState", ordered);
-            result.add(m);
+            Rendered rendered = render(row, textAdded);
+            textAdded += rendered.textAdded();
+            result.add(rendered.map());
         }
         return result;
+    }
+
+    /**
+     * One {@code status.resources} entry (unmodifiable). Cluster ids are listed while less than the text budget has
+     * been used, counting {@code textUsedBefore} from earlier rows.
+     */
+    static Rendered render(Row row, int textUsedBefore) {
+        int textUsed = textUsedBefore;
+        Map<String, List<String>> perCluster = new LinkedHashMap<>();
+        for (Map.Entry<ResourceEntryKey, String> e : row.states().entrySet()) {
+            if (textUsed >= PER_CLUSTER_TEXT_LIMIT) {
+                break;
+            }
+            String list = listOf(e.getValue());
+            if (list != null) {
+                String clusterId = e.getKey().clusterId();
+                perCluster.computeIfAbsent(list, k -> new ArrayList<>()).add(clusterId);
+                textUsed += clusterId.length();
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        ResourceRef ref = row.ref();
+        m.put("apiVersion", ref.apiVersion());
+        m.put("kind", ref.kind());
+        m.put("type", ref.type());
+        m.put("id", ref.id());
+        NonReady.putIfNotEmpty(m, "namespace", ref.namespace());
+        m.put("name", ref.name());
+        if (row.incomplete()) {
+            m.put("incompleteState", true);
+        }
+        m.put("state", row.firstNotReady() == null ? "Ready" : row.firstNotReady());
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        for (String list : LIST_ORDER) {
+            List<String> ids = perCluster.get(list);
+            if (ids != null) {
+                ordered.put(list, List.copyOf(ids));
+            }
+        }
+        m.put("perClusterState", Collections.unmodifiableMap(ordered));
+        return new Rendered(Collections.unmodifiableMap(m), textUsed - textUsedBefore);
+    }
+
+    /** Whether a per-cluster state is listed in {@code perClusterState} at all. */
+    static boolean listed(String clusterState) {
+        return listOf(clusterState) != null;
     }
 
     private static String listOf(String clusterState) {

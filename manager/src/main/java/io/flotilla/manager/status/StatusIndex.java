@@ -447,10 +447,23 @@ public final class StatusIndex {
         int ready;
     }
 
+    /**
+     * One resource of a GitRepo: the state each BD gives it, and its rendered row, kept until the resource changes or
+     * the text budget left for its per-cluster lists changes in a way that matters.
+     */
     private static final class ResourceAgg {
+        /** Cache tag: rendered with room for all its cluster ids. */
+        private static final int ALL_LISTED = -1;
+        /** Cache tag: rendered after the budget was used up, so with no cluster ids. */
+        private static final int NONE_LISTED = -2;
+
         final TreeMap<ResourceEntryKey, String> states = new TreeMap<>();
         final TreeMap<ResourceEntryKey, String> notReady = new TreeMap<>();
         int incomplete;
+        /** Length of the cluster ids the per-cluster lists would hold without a budget. */
+        int listedText;
+        GitRepoResources.Rendered rendered;
+        int renderedTag;
 
         void put(ResourceEntryKey key, String state, boolean fromIncompleteBd) {
             states.put(key, state);
@@ -460,6 +473,10 @@ public final class StatusIndex {
             if (fromIncompleteBd) {
                 incomplete++;
             }
+            if (GitRepoResources.listed(state)) {
+                listedText += key.clusterId().length();
+            }
+            rendered = null;
         }
 
         void remove(ResourceEntryKey key, String state, boolean fromIncompleteBd) {
@@ -468,6 +485,22 @@ public final class StatusIndex {
             if (fromIncompleteBd) {
                 incomplete--;
             }
+            if (GitRepoResources.listed(state)) {
+                listedText -= key.clusterId().length();
+            }
+            rendered = null;
+        }
+
+        GitRepoResources.Rendered render(ResourceRef ref, int textUsedBefore) {
+            int tag = textUsedBefore >= GitRepoResources.PER_CLUSTER_TEXT_LIMIT ? NONE_LISTED
+                    : textUsedBefore + listedText <= GitRepoResources.PER_CLUSTER_TEXT_LIMIT ? ALL_LISTED
+                    : textUsedBefore;
+            if (rendered == null || renderedTag != tag) {
+                rendered = GitRepoResources.render(new GitRepoResources.Row(ref, incomplete > 0, states,
+                        notReady.isEmpty() ? null : notReady.firstEntry().getValue()), textUsedBefore);
+                renderedTag = tag;
+            }
+            return rendered;
         }
     }
 
@@ -488,14 +521,18 @@ public final class StatusIndex {
         }
 
         Map<String, Object> render() {
-            List<GitRepoResources.Row> rows = new ArrayList<>(resources.size());
-            resources.forEach((ref, r) -> rows.add(new GitRepoResources.Row(ref, r.incomplete > 0, r.states,
-                    r.notReady.isEmpty() ? null : r.notReady.firstEntry().getValue())));
+            List<Map<String, Object>> rows = new ArrayList<>(resources.size());
+            int textUsed = 0;
+            for (Map.Entry<ResourceRef, ResourceAgg> e : resources.entrySet()) {
+                GitRepoResources.Rendered row = e.getValue().render(e.getKey(), textUsed);
+                textUsed += row.textAdded();
+                rows.add(row.map());
+            }
             BundleState worst = summary.worstState();
             return StatusMaps.gitRepo(new StatusMaps.GitRepoView(summary.summary(), worst, summary.firstMessage(worst),
                     clusters.size(), readyClusters, offlineClusters, updating,
                     bundleErrors.isEmpty() ? null : bundleErrors.firstEntry().getValue(), counts, perCluster,
-                    GitRepoResources.toList(rows)));
+                    rows));
         }
     }
 

@@ -55,7 +55,8 @@ final class StatusMaps {
                 ? condition("Ready", false, "Error", v.bundleError())
                 : readyCondition(v.summary(), "Bundle")));
         if (!v.resources().isEmpty()) {
-            m.put("resources", v.resources());
+            // rows are unmodifiable already (and shared with the index's cache)
+            m.put("resources", List.copyOf(v.resources()));
         }
         m.put("resourceCounts", v.resourceCounts().toMap());
         if (!v.perClusterResourceCounts().isEmpty()) {
@@ -64,7 +65,9 @@ final class StatusMaps {
             m.put("perClusterResourceCounts", perCluster);
         }
         putIfPositive(m, "offlineClusters", v.offlineClusters());
-        return freeze(m);
+        Map<String, Object> frozen = new LinkedHashMap<>();
+        m.forEach((k, value) -> frozen.put(k, "resources".equals(k) ? value : freeze(value)));
+        return Collections.unmodifiableMap(frozen);
     }
 
     static Map<String, Object> bundle(BundleView v) {

@@ -5,6 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -351,6 +353,34 @@ class StatusIndexScenariosTest {
         index.apply(new BdEvent.Deleted(bdKey("a", "c3")));
         assertThat(list(index.status(gitRepo("gr")), "resources")).hasSize(2);
         assertThat(map(index.status(gitRepo("gr")), "perClusterResourceCounts")).hasSize(2);
+    }
+
+    @Test
+    void perClusterListsStopAtTheTextBudget() {
+        // four clusters with 300,000-character ids: the first resource fills the 1 MiB budget
+        List<String> names = IntStream.rangeClosed(1, 4).mapToObj(i -> i + "x".repeat(300_000)).toList();
+        List<BdEvent> events = new ArrayList<>();
+        names.forEach(n -> events.add(new BdEvent.Upserted(readyBd("gr", "a", n))));
+        index.applyAll(events);
+        Map<BdKey, BdSnapshot> stored = new HashMap<>();
+        names.forEach(n -> stored.put(bdKey("a", n), readyBd("gr", "a", n)));
+        assertThat(perClusterListSizes()).containsExactly(4, 0);
+
+        index.apply(new BdEvent.Deleted(bdKey("a", names.get(1))));
+        stored.remove(bdKey("a", names.get(1)));
+        assertThat(perClusterListSizes()).containsExactly(3, 1);
+        assertThat(index.status(gitRepo("gr")))
+                .isEqualTo(StatusRecompute.from(stored.values(), StatusRecompute.Facts.NONE).status(gitRepo("gr")));
+
+        index.apply(new BdEvent.Upserted(readyBd("gr", "a", names.get(1))));
+        assertThat(perClusterListSizes()).containsExactly(4, 0);
+    }
+
+    /** Sizes of {@code perClusterState.ready} of the GitRepo's resources (Deployment first, then Service). */
+    private List<Integer> perClusterListSizes() {
+        return list(index.status(gitRepo("gr")), "resources").stream()
+                .map(r -> map(r, "perClusterState").get("ready"))
+                .map(ids -> ids == null ? 0 : ((List<?>) ids).size()).toList();
     }
 
     @Test
