@@ -32,8 +32,6 @@ public record Summary(Map<BundleState, Integer> counts, int desiredReady, List<S
         nonReadyResources = List.copyOf(nonReadyResources);
     }
 
-    public static final Summary EMPTY = new Summary(Map.of(), 0, List.of());
-
     public int count(BundleState state) {
         return counts.get(state);
     }
