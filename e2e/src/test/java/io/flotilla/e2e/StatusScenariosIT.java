@@ -162,5 +162,21 @@ class StatusScenariosIT {
             assertThat(s.path("display").path("readyBundleDeployments").asText()).isEqualTo("3/3");
             assertThat(s.path("desiredReadyClusters").asInt()).isEqualTo(2);
         });
+
+        // bin/flotilla status shows the same live figures.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = io.flotilla.cli.FlotillaCli.commandLine().execute("status", "--server",
+                    "http://127.0.0.1:" + fleet.manager.port());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("GITREPO", "BUNDLEDEPLOYMENTS-READY")
+                .containsPattern("fleet-default/qa\\s+3/3\\s+2/2\\s+Ready");
     }
 }
