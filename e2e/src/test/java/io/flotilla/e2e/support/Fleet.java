@@ -54,6 +54,17 @@ public final class Fleet implements AutoCloseable {
         return cluster;
     }
 
+    /** A cluster whose agent the test runs itself (e.g. as a child JVM it can kill). */
+    public MockCluster addMockCluster(String name) throws Exception {
+        MockCluster cluster = new MockCluster(name, dir);
+        clusters.put(name, cluster);
+        return cluster;
+    }
+
+    public String token() {
+        return token;
+    }
+
     public Agent startAgent(String name, Map<String, String> labels) throws Exception {
         return Agent.start(new AgentConfig(URI.create("http://127.0.0.1:" + manager.port()), token, name, labels,
                 clusters.get(name).kubeconfig(), dir.resolve("agent-" + name), Duration.ofSeconds(2)))
