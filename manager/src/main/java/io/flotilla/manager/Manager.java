@@ -80,7 +80,7 @@ public final class Manager {
                 status.bundleError(namespace, bundle, gitRepo, error);
             }
         });
-        AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents);
+        AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report);
         agents.setHandler(delivery);
         store.addListener(delivery);
         this.gitPool = vertx.createSharedWorkerExecutor("flotilla-git", 2);

@@ -53,7 +53,16 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     private final StatusWriter statusWriter;
     private final Map<ObjectKey, Long> sentGenerations = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public AgentDelivery(Store store, Blocking blocking, Context context, AgentStreamServer agents) {
+    private final ReportObserver reportObserver;
+
+    /** Told of each report as it arrives, before it is stored (status is published from it at once). */
+    public interface ReportObserver {
+        void report(String bdNamespace, String bdName, JsonNode status);
+    }
+
+    public AgentDelivery(Store store, Blocking blocking, Context context, AgentStreamServer agents,
+                         ReportObserver reportObserver) {
+        this.reportObserver = reportObserver;
         this.store = store;
         this.blocking = blocking;
         this.context = context;
@@ -207,6 +216,13 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
         ObjectKey cluster = session.cluster();
         String bdNamespace = ClusterNamespaces.of(cluster.namespace(), cluster.name());
         long sequence = report.getSequence();
+        for (DeploymentStatus st : report.getDeploymentsList()) {
+            if (!st.getDeleted()) {
+                ObjectNode status = Json.object();
+                writeStatus(status, st, sequence);
+                reportObserver.report(bdNamespace, st.getName(), status);
+            }
+        }
         blocking.runOrdered(() -> {
             for (DeploymentStatus st : report.getDeploymentsList()) {
                 if (st.getDeleted()) {

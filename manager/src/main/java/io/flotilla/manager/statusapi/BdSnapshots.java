@@ -18,6 +18,11 @@ public final class BdSnapshots {
     private BdSnapshots() {
     }
 
+    public static BdSnapshot withReport(BdSnapshot bd, BdReport report) {
+        return new BdSnapshot(bd.namespace(), bd.name(), bd.bundleNamespace(), bd.bundleName(), bd.gitRepo(),
+                bd.clusterNamespace(), bd.clusterName(), bd.deploymentId(), bd.stagedDeploymentId(), bd.paused(), report);
+    }
+
     public static BdSnapshot from(JsonNode bd) {
         JsonNode labels = bd.path("metadata").path("labels");
         JsonNode spec = bd.path("spec");
@@ -31,7 +36,8 @@ public final class BdSnapshots {
                 spec.path("paused").asBoolean(false), report(bd.path("status")));
     }
 
-    private static BdReport report(JsonNode status) {
+    /** The agent's report as stored in a BD's status; null when the agent never reported. */
+    public static BdReport report(JsonNode status) {
         if (!status.has("appliedDeploymentID")) {
             return null;
         }

@@ -61,6 +61,8 @@ public final class StatusController implements StoreListener, AutoCloseable {
     private final Map<ObjectKey, Map<String, String>> clusterLabels = new HashMap<>();
     private final Map<ObjectKey, LabelSelector> groupSelectors = new HashMap<>();
     private final Map<StatusKey, Set<StatusKey>> groupsOfCluster = new HashMap<>();
+    /** The last snapshot of every BD, so an agent report can be applied before it is stored. */
+    private final Map<BdKey, io.flotilla.manager.status.BdSnapshot> snapshots = new HashMap<>();
 
     public StatusController(Store store, StatusHub hub, Clock clock) {
         this.store = store;
@@ -75,7 +77,11 @@ public final class StatusController implements StoreListener, AutoCloseable {
             store.list(Kind.CLUSTER_GROUP, null).forEach(this::groupChanged);
             store.list(Kind.CLUSTER, null).forEach(this::clusterChanged);
             List<BdEvent> events = new ArrayList<>();
-            store.list(Kind.BUNDLE_DEPLOYMENT, null).forEach(bd -> events.add(new BdEvent.Upserted(BdSnapshots.from(bd))));
+            store.list(Kind.BUNDLE_DEPLOYMENT, null).forEach(bd -> {
+                var snapshot = BdSnapshots.from(bd);
+                snapshots.put(snapshot.key(), snapshot);
+                events.add(new BdEvent.Upserted(snapshot));
+            });
             changed(index.applyAll(events));
         }).get(5, TimeUnit.MINUTES);
         thread.scheduleWithFixedDelay(this::persist, PERSIST_INTERVAL_MS, PERSIST_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -91,9 +97,17 @@ public final class StatusController implements StoreListener, AutoCloseable {
         thread.execute(() -> {
             try {
                 switch (kind) {
-                    case BUNDLE_DEPLOYMENT -> changed(index.apply(type == EventType.DELETED
-                            ? new BdEvent.Deleted(new BdKey(Json.namespace(copy), Json.name(copy)))
-                            : new BdEvent.Upserted(BdSnapshots.from(copy))));
+                    case BUNDLE_DEPLOYMENT -> {
+                        BdKey key = new BdKey(Json.namespace(copy), Json.name(copy));
+                        if (type == EventType.DELETED) {
+                            snapshots.remove(key);
+                            changed(index.apply(new BdEvent.Deleted(key)));
+                        } else {
+                            var snapshot = BdSnapshots.from(copy);
+                            snapshots.put(key, snapshot);
+                            changed(index.apply(new BdEvent.Upserted(snapshot)));
+                        }
+                    }
                     case CLUSTER -> {
                         if (type == EventType.DELETED) {
                             clusterRemoved(copy);
@@ -111,6 +125,23 @@ public final class StatusController implements StoreListener, AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 LOG.error("{}: status aggregation failed for a {} event", Json.key(copy), type, e);
+            }
+        });
+    }
+
+    /**
+     * An agent's report, applied as soon as it arrives (status is published before the BD's status is stored;
+     * the store event that follows carries the same report and changes nothing).
+     *
+     * @param reportedStatus the BD status as it will be stored (Fleet's field names)
+     */
+    public void report(String bdNamespace, String bdName, JsonNode reportedStatus) {
+        thread.execute(() -> {
+            var snapshot = snapshots.get(new BdKey(bdNamespace, bdName));
+            if (snapshot != null) {
+                var updated = BdSnapshots.withReport(snapshot, BdSnapshots.report(reportedStatus));
+                snapshots.put(updated.key(), updated);
+                changed(index.apply(new BdEvent.Upserted(updated)));
             }
         });
     }
@@ -213,8 +244,16 @@ public final class StatusController implements StoreListener, AutoCloseable {
 
     private void changed(Set<StatusKey> keys) {
         for (StatusKey key : keys) {
-            hub.publish(key, Json.MAPPER.valueToTree(index.status(key)).toString(), false);
+            hub.publish(key, json(index.status(key)), false);
             dirty.add(key);
+        }
+    }
+
+    private static String json(Map<String, Object> status) {
+        try {
+            return Json.MAPPER.writeValueAsString(status);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("status does not serialise", e);
         }
     }
 
