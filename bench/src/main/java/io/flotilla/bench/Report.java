@@ -30,6 +30,7 @@ final class Report {
         root.put("startedAt", Instant.now().toString());
         root.put("commit", commit);
         root.set("machine", machine());
+        root.put("loadAverageAtStart", loadAverage());
         ObjectNode jvm = root.putObject("jvm");
         jvm.put("version", System.getProperty("java.vm.version"));
         jvm.put("vendor", System.getProperty("java.vm.vendor"));
@@ -100,6 +101,16 @@ final class Report {
 
     private static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e12 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** The 1, 5 and 15 minute load averages: the machine is shared, so every report says how busy it was. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException notLinux) {
+            return String.valueOf(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
     }
 
     private static ObjectNode machine() {
