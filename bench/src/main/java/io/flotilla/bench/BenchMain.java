@@ -37,6 +37,7 @@ public final class BenchMain {
                 case "targeting" -> TargetingBench.run(commit, 1000, 10_000, 100);
                 case "fleet-50x50" -> FleetBench.run(commit, 50, 50, 5);
                 case "gitops" -> GitOpsBench.run(commit, 50, 5);
+                case "agent-memory" -> AgentMemoryBench.run(commit, Integer.getInteger("bench.agents", 1000), 50);
                 default -> {
                     System.err.println("unknown experiment " + experiment + " (known: " + String.join(", ", EXPERIMENTS) + ")");
                     System.exit(2);
