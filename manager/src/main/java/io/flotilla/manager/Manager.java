@@ -7,6 +7,9 @@ import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.core.Blocking;
 import io.flotilla.manager.deploy.AgentDelivery;
 import io.flotilla.manager.deploy.DeploymentController;
+import io.flotilla.manager.deploy.TargetingObserver;
+import io.flotilla.manager.statusapi.StatusController;
+import io.flotilla.manager.statusapi.StatusHub;
 import io.flotilla.manager.git.JGitFetcher;
 import io.flotilla.manager.gitops.GitRepoController;
 import io.flotilla.bundle.reader.BundleScanner;
@@ -43,6 +46,8 @@ public final class Manager {
     private final AgentStreamServer agents;
     private final ClusterLiveness liveness;
     private final DeploymentController deployments;
+    private final StatusHub statusHub;
+    private final StatusController status;
     private final GitRepoController gitRepos;
     private final WorkerExecutor gitPool;
     private final AtomicBoolean ready = new AtomicBoolean();
@@ -57,10 +62,22 @@ public final class Manager {
         Blocking blocking = new Blocking(storePool);
         Clock clock = Clock.systemUTC();
         RegistrationService registration = new RegistrationService(store, clock);
-        this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout());
+        this.statusHub = new StatusHub();
+        this.status = new StatusController(store, statusHub, clock);
+        this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout(), status::clusterOnline);
         this.agents = new AgentStreamServer(blocking, registration, liveness, config.heartbeatInterval());
         this.restApi = new RestApi(store, blocking, registration, ready::get);
-        this.deployments = new DeploymentController(store, clock);
+        this.deployments = new DeploymentController(store, clock, new TargetingObserver() {
+            @Override
+            public void bundleTargets(String namespace, String bundle, java.util.Set<io.flotilla.manager.api.ObjectKey> clusters) {
+                status.bundleTargets(namespace, bundle, clusters);
+            }
+
+            @Override
+            public void bundleError(String namespace, String bundle, String gitRepo, String error) {
+                status.bundleError(namespace, bundle, gitRepo, error);
+            }
+        });
         AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents);
         agents.setHandler(delivery);
         store.addListener(delivery);
@@ -81,6 +98,7 @@ public final class Manager {
         }).compose(store -> {
             Manager manager = new Manager(config, vertx, store);
             return vertx.executeBlocking(() -> {
+                manager.status.start();
                 manager.deployments.start();
                 return manager;
             }).compose(m -> m.listen().map(m));
@@ -133,6 +151,14 @@ public final class Manager {
         return vertx;
     }
 
+    public StatusHub statusHub() {
+        return statusHub;
+    }
+
+    public StatusController status() {
+        return status;
+    }
+
     public DeploymentController deployments() {
         return deployments;
     }
@@ -149,6 +175,7 @@ public final class Manager {
         }
         agents.closeAll();
         deployments.close();
+        status.close();
         // Idle keep-alive connections would otherwise hold a graceful shutdown for 30 s.
         Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(1, TimeUnit.SECONDS);
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.

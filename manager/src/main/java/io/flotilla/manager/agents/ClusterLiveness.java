@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * Tracks which agents are connected and when each was last seen, and writes that to the Cluster's
- * status: {@code status.agent}, the {@code AgentConnected} and {@code ClusterAPIReachable} conditions,
- * and {@code display.state = Offline} once a stream has been gone longer than the offline timeout.
+ * status: {@code status.agent} and the {@code AgentConnected} and {@code ClusterAPIReachable} conditions;
+ * it tells status aggregation when a cluster comes online and when it goes offline (its stream gone longer
+ * than the offline timeout), which then shows {@code Offline} on the Cluster and its aggregates.
  * Event-loop confined; status writes go through {@link Blocking}, ordered per manager.
  */
 public final class ClusterLiveness {
@@ -33,6 +34,7 @@ public final class ClusterLiveness {
     private final Clock clock;
     private final Duration offlineTimeout;
     private final Map<ObjectKey, State> states = new HashMap<>();
+    private final java.util.function.BiConsumer<ObjectKey, Boolean> onlineObserver;
 
     private static final class State {
         boolean connected;
@@ -44,7 +46,10 @@ public final class ClusterLiveness {
         String agentVersion = "";
     }
 
-    public ClusterLiveness(Blocking blocking, Store store, Clock clock, Duration offlineTimeout) {
+    /** @param onlineObserver told when a cluster comes online (stream opened) or goes offline (timeout) */
+    public ClusterLiveness(Blocking blocking, Store store, Clock clock, Duration offlineTimeout,
+                           java.util.function.BiConsumer<ObjectKey, Boolean> onlineObserver) {
+        this.onlineObserver = onlineObserver;
         this.blocking = blocking;
         this.statusWriter = new StatusWriter(store);
         this.clock = clock;
@@ -65,6 +70,7 @@ public final class ClusterLiveness {
         s.lastSeen = clock.instant();
         s.agentVersion = agentVersion;
         LOG.info("{}: agent connected{}", cluster, wasOffline ? " (was offline)" : "");
+        onlineObserver.accept(cluster, true);
         persist(cluster, s);
     }
 
@@ -128,6 +134,7 @@ public final class ClusterLiveness {
                 s.connected = false;
                 LOG.warn("{}: offline, agent last seen {} ({}s ago)", cluster, s.lastSeen,
                         Duration.between(s.lastSeen, now).toSeconds());
+                onlineObserver.accept(cluster, false);
                 persist(cluster, s);
             }
         });
@@ -152,17 +159,6 @@ public final class ClusterLiveness {
             if (apiReachable != null) {
                 Conditions.set(status, "ClusterAPIReachable", apiReachable, apiReachable ? "Reachable" : "Unreachable",
                         apiMessage, now);
-            }
-            var display = status.withObjectProperty("display");
-            if (offline) {
-                display.put("state", "Offline");
-            } else if (Boolean.FALSE.equals(apiReachable)) {
-                display.put("state", "NotReady");
-                display.put("message", "agent cannot reach its cluster's API: " + apiMessage);
-            } else if ("Offline".equals(Json.text(display, "state")) || "WaitCheckIn".equals(Json.text(display, "state"))
-                    || !display.has("state")) {
-                display.put("state", "Ready");
-                display.remove("message");
             }
         })).onFailure(e -> LOG.error("{}: could not store agent liveness: {}", cluster, e.toString()));
     }

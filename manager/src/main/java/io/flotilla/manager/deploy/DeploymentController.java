@@ -58,7 +58,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     /** Bundles whose targeting currently fails, so the condition is cleared once it works again. */
     private final Set<BundleKey> failing = new HashSet<>();
 
-    public DeploymentController(Store store, Clock clock) {
+    private final TargetingObserver observer;
+
+    public DeploymentController(Store store, Clock clock, TargetingObserver observer) {
+        this.observer = observer;
         this.store = store;
         this.statusWriter = new StatusWriter(store);
         this.clock = clock;
@@ -109,6 +112,14 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 };
             }
             write(changes, kind == Kind.BUNDLE && type != EventType.DELETED ? key : null);
+            Set<BundleKey> affected = new HashSet<>();
+            changes.created().forEach(d -> affected.add(bundleOf(d)));
+            changes.updated().forEach(d -> affected.add(bundleOf(d)));
+            changes.deleted().forEach(d -> affected.add(bundleOf(d)));
+            if (kind == Kind.BUNDLE) {
+                affected.add(new BundleKey(key.namespace(), key.name()));
+            }
+            affected.forEach(this::notifyTargets);
             if (!changes.isEmpty()) {
                 LOG.info("{} {}: {} BDs created, {} updated, {} deleted in {} ms", key, type.name().toLowerCase(),
                         changes.created().size(), changes.updated().size(), changes.deleted().size(),
@@ -167,6 +178,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             store.apply(ops);
         }
         errors.forEach(this::markFailing);
+        store.list(Kind.BUNDLE, null).forEach(b -> notifyTargets(new BundleKey(Json.namespace(b), Json.name(b))));
         LOG.info("Targeting loaded {} BDs; {} stored BDs created, changed or deleted to match", index.allDesired().size(),
                 ops.size());
     }
@@ -203,20 +215,38 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         if (changedBundle != null) {
             BundleKey b = new BundleKey(changedBundle.namespace(), changedBundle.name());
             if (!nowFailing.contains(b) && failing.remove(b)) {
+                observer.bundleError(b.namespace(), b.name(), repoOf(changedBundle), null);
                 statusWriter.patch(changedBundle, status -> Conditions.set(status, TARGETED, true, "", "", clock.instant()));
                 LOG.info("Bundle {}: targeting works again", b);
             }
         }
     }
 
+    private String repoOf(ObjectKey bundle) {
+        return store.get(bundle).map(b -> Json.labels(b).get(BundleDeployments.REPO_LABEL)).orElse(null);
+    }
+
     private void markFailing(TargetingError error) {
         failing.add(error.bundle());
+        observer.bundleError(error.bundle().namespace(), error.bundle().name(),
+                repoOf(new ObjectKey(Kind.BUNDLE, error.bundle().namespace(), error.bundle().name())), error.message());
         LOG.warn("Bundle {}: {}; its BundleDeployments are kept as they are", error.bundle(), error.message());
         statusWriter.patch(new ObjectKey(Kind.BUNDLE, error.bundle().namespace(), error.bundle().name()),
                 status -> {
                     Conditions.set(status, TARGETED, false, "TargetingError", error.message(), clock.instant());
                     Conditions.set(status, "Ready", false, "TargetingError", error.message(), clock.instant());
                 });
+    }
+
+    private static BundleKey bundleOf(DesiredDeployment d) {
+        return new BundleKey(d.labels().getOrDefault(BundleDeployments.BUNDLE_NAMESPACE_LABEL, ""),
+                d.labels().getOrDefault(BundleDeployments.BUNDLE_NAME_LABEL, d.bdName()));
+    }
+
+    private void notifyTargets(BundleKey bundle) {
+        Set<ObjectKey> clusters = new HashSet<>();
+        index.desired(bundle).keySet().forEach(c -> clusters.add(new ObjectKey(Kind.CLUSTER, c.namespace(), c.name())));
+        observer.bundleTargets(bundle.namespace(), bundle.name(), clusters);
     }
 
     private static ObjectKey bdKey(DesiredDeployment d) {

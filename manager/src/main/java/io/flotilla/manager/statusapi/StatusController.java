@@ -1,0 +1,309 @@
+package io.flotilla.manager.statusapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.bundle.options.LabelSelectorSpec;
+import io.flotilla.manager.api.Conditions;
+import io.flotilla.manager.api.Json;
+import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.api.ObjectKey;
+import io.flotilla.manager.deploy.TargetingInputs;
+import io.flotilla.manager.status.BdEvent;
+import io.flotilla.manager.status.BdKey;
+import io.flotilla.manager.status.StatusIndex;
+import io.flotilla.manager.status.StatusKey;
+import io.flotilla.manager.store.Store;
+import io.flotilla.manager.store.StoreException;
+import io.flotilla.manager.store.StoreListener;
+import io.flotilla.manager.store.StoreOp;
+import io.flotilla.manager.targeting.LabelSelector;
+import io.flotilla.manager.targeting.Selectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps GitRepo, Bundle, Cluster and ClusterGroup status equal to what their BundleDeployments say, on
+ * every BD event. One thread owns the {@link StatusIndex}: store events (BD created, updated by an agent
+ * report, deleted; clusters and groups changed), liveness and targeting facts are applied in O(1) per
+ * event; each changed status is published to the {@link StatusHub} at once and written to the store
+ * with coalescing (at most every {@value #PERSIST_INTERVAL_MS} ms per object).
+ */
+public final class StatusController implements StoreListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusController.class);
+    static final long PERSIST_INTERVAL_MS = 200;
+    /** Status fields the index owns; every other status field (commit, agent, git conditions) is kept. */
+    private static final Set<String> OWNED_CONDITIONS = Set.of("Ready", "Offline");
+
+    private final Store store;
+    private final StatusHub hub;
+    private final Clock clock;
+    private final StatusIndex index = new StatusIndex();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flotilla-status");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<StatusKey> dirty = new LinkedHashSet<>();
+    private final Map<ObjectKey, Map<String, String>> clusterLabels = new HashMap<>();
+    private final Map<ObjectKey, LabelSelector> groupSelectors = new HashMap<>();
+    private final Map<StatusKey, Set<StatusKey>> groupsOfCluster = new HashMap<>();
+
+    public StatusController(Store store, StatusHub hub, Clock clock) {
+        this.store = store;
+        this.hub = hub;
+        this.clock = clock;
+    }
+
+    /** Replays every stored BD, cluster and group into the index, then follows changes. */
+    public void start() throws Exception {
+        store.addListener(this);
+        thread.submit(() -> {
+            store.list(Kind.CLUSTER_GROUP, null).forEach(this::groupChanged);
+            store.list(Kind.CLUSTER, null).forEach(this::clusterChanged);
+            List<BdEvent> events = new ArrayList<>();
+            store.list(Kind.BUNDLE_DEPLOYMENT, null).forEach(bd -> events.add(new BdEvent.Upserted(BdSnapshots.from(bd))));
+            changed(index.applyAll(events));
+        }).get(5, TimeUnit.MINUTES);
+        thread.scheduleWithFixedDelay(this::persist, PERSIST_INTERVAL_MS, PERSIST_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onEvent(EventType type, ObjectNode object) {
+        Kind kind = Json.kind(object).orElse(null);
+        if (kind != Kind.BUNDLE_DEPLOYMENT && kind != Kind.CLUSTER && kind != Kind.CLUSTER_GROUP) {
+            return;
+        }
+        ObjectNode copy = object.deepCopy();
+        thread.execute(() -> {
+            try {
+                switch (kind) {
+                    case BUNDLE_DEPLOYMENT -> changed(index.apply(type == EventType.DELETED
+                            ? new BdEvent.Deleted(new BdKey(Json.namespace(copy), Json.name(copy)))
+                            : new BdEvent.Upserted(BdSnapshots.from(copy))));
+                    case CLUSTER -> {
+                        if (type == EventType.DELETED) {
+                            clusterRemoved(copy);
+                        } else {
+                            clusterChanged(copy);
+                        }
+                    }
+                    default -> {
+                        if (type == EventType.DELETED) {
+                            groupRemoved(copy);
+                        } else {
+                            groupChanged(copy);
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{}: status aggregation failed for a {} event", Json.key(copy), type, e);
+            }
+        });
+    }
+
+    /** Liveness: an agent's stream came back or the cluster went offline. */
+    public void clusterOnline(ObjectKey cluster, boolean online) {
+        thread.execute(() -> changed(index.apply(new BdEvent.ClusterOnline(
+                StatusKey.cluster(cluster.namespace(), cluster.name()), online))));
+    }
+
+    /** Targeting: which clusters a bundle targets now (a target without a BD yet is Pending). */
+    public void bundleTargets(String namespace, String bundle, Set<ObjectKey> clusters) {
+        Set<StatusKey> keys = new HashSet<>();
+        clusters.forEach(c -> keys.add(StatusKey.cluster(c.namespace(), c.name())));
+        thread.execute(() -> changed(index.apply(new BdEvent.BundleTargets(StatusKey.bundle(namespace, bundle), keys))));
+    }
+
+    /** Targeting: the bundle's targeting error (null once it works again). */
+    public void bundleError(String namespace, String bundle, String gitRepo, String error) {
+        thread.execute(() -> changed(index.apply(new BdEvent.BundleError(StatusKey.bundle(namespace, bundle), gitRepo, error))));
+    }
+
+    /** Waits until every event handed over so far is applied and published (tests, benchmarks). */
+    public void sync() throws Exception {
+        thread.submit(() -> { }).get(1, TimeUnit.MINUTES);
+    }
+
+    private void clusterChanged(ObjectNode cluster) {
+        ObjectKey key = Json.key(cluster);
+        Map<String, String> labels = Json.labels(cluster);
+        if (labels.equals(clusterLabels.get(key)) && groupsOfCluster.containsKey(statusKey(key))) {
+            return;
+        }
+        clusterLabels.put(key, labels);
+        recomputeMembership(key.namespace());
+    }
+
+    private void clusterRemoved(ObjectNode cluster) {
+        ObjectKey key = Json.key(cluster);
+        clusterLabels.remove(key);
+        groupsOfCluster.remove(statusKey(key));
+        changed(index.apply(new BdEvent.ClusterRemoved(statusKey(key))));
+        recomputeMembership(key.namespace());
+    }
+
+    private void groupChanged(ObjectNode group) {
+        ObjectKey key = Json.key(group);
+        LabelSelectorSpec spec = TargetingInputs.group(group).selector();
+        LabelSelector selector;
+        try {
+            selector = spec == null ? null : Selectors.compile(spec);
+        } catch (RuntimeException invalid) {
+            LOG.warn("{}: invalid selector, the group has no members: {}", key, invalid.getMessage());
+            selector = null;
+        }
+        groupSelectors.put(key, selector);
+        recomputeMembership(key.namespace());
+    }
+
+    private void groupRemoved(ObjectNode group) {
+        ObjectKey key = Json.key(group);
+        groupSelectors.remove(key);
+        changed(index.apply(new BdEvent.GroupClusters(StatusKey.clusterGroup(key.namespace(), key.name()), Set.of())));
+        recomputeMembership(key.namespace());
+    }
+
+    /** Group membership of one namespace: O(groups × clusters) on a cluster or group change, never per report. */
+    private void recomputeMembership(String namespace) {
+        Map<StatusKey, Set<StatusKey>> members = new HashMap<>();
+        groupSelectors.forEach((g, selector) -> {
+            if (g.namespace().equals(namespace)) {
+                members.put(StatusKey.clusterGroup(g.namespace(), g.name()), new HashSet<>());
+            }
+        });
+        List<BdEvent> events = new ArrayList<>();
+        clusterLabels.forEach((c, labels) -> {
+            if (!c.namespace().equals(namespace)) {
+                return;
+            }
+            Set<StatusKey> groups = new HashSet<>();
+            groupSelectors.forEach((g, selector) -> {
+                if (g.namespace().equals(namespace) && selector != null && selector.matches(labels)) {
+                    StatusKey gk = StatusKey.clusterGroup(g.namespace(), g.name());
+                    groups.add(gk);
+                    members.get(gk).add(statusKey(c));
+                }
+            });
+            if (!groups.equals(groupsOfCluster.get(statusKey(c)))) {
+                groupsOfCluster.put(statusKey(c), groups);
+                events.add(new BdEvent.ClusterGroupMembership(statusKey(c), groups));
+            }
+        });
+        members.forEach((g, clusters) -> events.add(new BdEvent.GroupClusters(g, clusters)));
+        changed(index.applyAll(events));
+    }
+
+    private static StatusKey statusKey(ObjectKey cluster) {
+        return StatusKey.cluster(cluster.namespace(), cluster.name());
+    }
+
+    private void changed(Set<StatusKey> keys) {
+        for (StatusKey key : keys) {
+            hub.publish(key, Json.MAPPER.valueToTree(index.status(key)).toString(), false);
+            dirty.add(key);
+        }
+    }
+
+    /** Writes the dirty statuses into their objects, merging with the fields other writers own. */
+    private void persist() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        List<StatusKey> keys = new ArrayList<>(dirty);
+        dirty.clear();
+        Instant now = clock.instant();
+        Map<StatusKey, StoreOp> ops = new java.util.LinkedHashMap<>();
+        for (StatusKey key : keys) {
+            ObjectKey objectKey = new ObjectKey(kind(key.kind()), key.namespace(), key.name());
+            store.get(objectKey).ifPresent(object -> {
+                merge(Json.status(object), Json.MAPPER.valueToTree(index.status(key)), now);
+                ops.put(key, StoreOp.updateStatus(object));
+            });
+        }
+        if (ops.isEmpty()) {
+            return;
+        }
+        try {
+            store.apply(new ArrayList<>(ops.values()));
+        } catch (StoreException batchRefused) {
+            // Someone else wrote one of these objects meanwhile: write them one by one, retry the losers next round.
+            ops.forEach((key, op) -> {
+                try {
+                    store.apply(List.of(op));
+                } catch (StoreException e) {
+                    dirty.add(key);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("Could not store {} statuses", ops.size(), e);
+        }
+    }
+
+    /** Aggregated fields replace the stored ones; conditions are merged by type, timestamps kept when unchanged. */
+    static void merge(ObjectNode status, JsonNode aggregated, Instant now) {
+        boolean gitStalled = "True".equals(Conditions.get(status, "Stalled"));
+        aggregated.fields().forEachRemaining(e -> {
+            String field = e.getKey();
+            if (field.equals("conditions")) {
+                return;
+            }
+            if (gitStalled && field.equals("display")) {
+                // The git error stays visible until a commit applies again.
+                ObjectNode display = status.withObjectProperty("display");
+                e.getValue().fields().forEachRemaining(d -> {
+                    if (!d.getKey().equals("state") && !d.getKey().equals("message") && !d.getKey().equals("error")) {
+                        display.set(d.getKey(), d.getValue());
+                    }
+                });
+                return;
+            }
+            status.set(field, e.getValue());
+        });
+        for (JsonNode c : aggregated.path("conditions")) {
+            String type = Json.text(c, "type");
+            if (type == null || !OWNED_CONDITIONS.contains(type) || (gitStalled && type.equals("Ready"))) {
+                continue;
+            }
+            Conditions.set(status, type, "True".equals(Json.text(c, "status")), Json.text(c, "reason") == null ? ""
+                    : Json.text(c, "reason"), Json.text(c, "message"), now);
+        }
+        if (status.has("conditions") && status.get("conditions") instanceof ArrayNode) {
+            return;
+        }
+        status.putArray("conditions");
+    }
+
+    private static Kind kind(StatusKey.Kind kind) {
+        return switch (kind) {
+            case GIT_REPO -> Kind.GIT_REPO;
+            case BUNDLE -> Kind.BUNDLE;
+            case CLUSTER -> Kind.CLUSTER;
+            case CLUSTER_GROUP -> Kind.CLUSTER_GROUP;
+        };
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        persist();
+    }
+}
