@@ -41,7 +41,7 @@ final class AgentMemoryBench {
             settle();
             long baseline = manager.settledLiveHeapBytes(3);
 
-            List<SimAgent> started = sims.register(token, "cluster", agents, Map.of("bench", "true"), true, 32, 120);
+            List<SimAgent> started = sims.register(token, "cluster", agents, Map.of("bench", "true"), SimAgent.Reporting.READY, 32, 120);
             settle();
             long registered = manager.settledLiveHeapBytes(3);
 

@@ -68,7 +68,7 @@ final class FleetBench {
         try (BenchManager m = BenchManager.start("fleet");
              SimAgents sims = SimAgents.connectionPerAgent(m.port(), clusters)) {
             String token = m.api.registrationToken("bench");
-            sims.start(token, "cluster", clusters, Map.of("bench", "true"), true, 16, 60);
+            sims.start(token, "cluster", clusters, Map.of("bench", "true"), SimAgent.Reporting.READY, 16, 60);
             m.manager.deployments().sync();
 
             Milestone delivered = new Milestone(expected);

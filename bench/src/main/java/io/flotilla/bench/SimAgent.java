@@ -27,14 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A simulated agent: registers, keeps one {@code AgentStream.Connect} stream open with heartbeats, records
- * the BDs the manager delivers and, when {@code autoReady}, reports each as applied and Ready at once (upserts
- * that arrive together go out in one report, as a real agent batches its monitor results). Deploys nothing.
+ * the BDs the manager delivers and reports each as applied at once, Ready or not as its {@link Reporting} says
+ * (upserts that arrive together go out in one report, as a real agent batches its monitor results). Deploys nothing.
  */
 final class SimAgent {
+    /** What the agent reports when a BD arrives. */
+    enum Reporting { READY, NOT_READY }
+
     private final SimAgents pool;
     private final String name;
     private final Map<String, String> labels;
-    private final boolean autoReady;
+    private final Reporting reporting;
     private final Map<String, String> held = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final List<DeploymentStatus> pending = new ArrayList<>();
@@ -43,11 +46,11 @@ final class SimAgent {
     private volatile GrpcClientRequest<AgentMessage, ManagerMessage> stream;
     private long heartbeatTimer = -1;
 
-    SimAgent(SimAgents pool, String name, Map<String, String> labels, boolean autoReady) {
+    SimAgent(SimAgents pool, String name, Map<String, String> labels, Reporting reporting) {
         this.pool = pool;
         this.name = name;
         this.labels = labels;
-        this.autoReady = autoReady;
+        this.reporting = reporting;
     }
 
     String name() {
@@ -102,15 +105,13 @@ final class SimAgent {
                 DeploymentUpsert upsert = message.getUpsert();
                 String previous = held.put(upsert.getName(), upsert.getDeploymentId());
                 pool.delivered(this, upsert, previous == null);
-                if (autoReady) {
-                    boolean first;
-                    synchronized (pending) {
-                        first = pending.isEmpty();
-                        pending.add(status(upsert.getName(), upsert.getDeploymentId(), true));
-                    }
-                    if (first) {
-                        context.runOnContext(v -> flushPending());
-                    }
+                boolean first;
+                synchronized (pending) {
+                    first = pending.isEmpty();
+                    pending.add(status(upsert.getName(), upsert.getDeploymentId(), reporting == Reporting.READY));
+                }
+                if (first) {
+                    context.runOnContext(v -> flushPending());
                 }
             }
             case DELETE -> held.remove(message.getDelete().getName());

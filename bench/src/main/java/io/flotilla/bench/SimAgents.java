@@ -70,19 +70,19 @@ final class SimAgents implements AutoCloseable {
      * Registers agents {@code prefix-00000...} with {@code labels} and opens their streams, {@code parallelism}
      * at a time; returns when every one has been welcomed.
      */
-    List<SimAgent> start(String token, String prefix, int count, Map<String, String> labels, boolean autoReady,
+    List<SimAgent> start(String token, String prefix, int count, Map<String, String> labels, SimAgent.Reporting reporting,
                          int parallelism, long timeoutSeconds) throws Exception {
-        List<SimAgent> started = register(token, prefix, count, labels, autoReady, parallelism, timeoutSeconds);
+        List<SimAgent> started = register(token, prefix, count, labels, reporting, parallelism, timeoutSeconds);
         connect(started, parallelism, timeoutSeconds);
         return started;
     }
 
     /** Registers agents {@code prefix-00000...} with {@code labels} without opening their streams. */
-    List<SimAgent> register(String token, String prefix, int count, Map<String, String> labels, boolean autoReady,
+    List<SimAgent> register(String token, String prefix, int count, Map<String, String> labels, SimAgent.Reporting reporting,
                             int parallelism, long timeoutSeconds) throws Exception {
         List<SimAgent> registered = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            registered.add(new SimAgent(this, String.format("%s-%05d", prefix, i), labels, autoReady));
+            registered.add(new SimAgent(this, String.format("%s-%05d", prefix, i), labels, reporting));
         }
         bounded(registered, parallelism, a -> a.register(token)).get(timeoutSeconds, TimeUnit.SECONDS);
         agents.addAll(registered);
