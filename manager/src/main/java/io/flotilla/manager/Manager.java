@@ -9,6 +9,8 @@ import io.flotilla.manager.deploy.AgentDelivery;
 import io.flotilla.manager.deploy.DeploymentController;
 import io.flotilla.manager.deploy.TargetingObserver;
 import io.flotilla.manager.statusapi.StatusController;
+import io.flotilla.manager.statusapi.StatusGrpcService;
+import io.flotilla.manager.statusapi.StatusSse;
 import io.flotilla.manager.statusapi.StatusHub;
 import io.flotilla.manager.git.JGitFetcher;
 import io.flotilla.manager.gitops.GitRepoController;
@@ -109,17 +111,12 @@ public final class Manager {
         store.list(Kind.CLUSTER, null).forEach(c -> liveness.assumeDisconnected(Json.key(c)));
         GrpcServer grpc = GrpcServer.server(vertx);
         agents.bind(grpc);
-        Router router = restApi.router(vertx, r -> r.post("/webhooks/git").handler(ctx -> {
-            java.util.Map<String, String> headers = new java.util.HashMap<>();
-            ctx.request().headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
-            byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-            gitRepos.webhook(headers, body).onComplete(ar -> {
-                int code = ar.succeeded() ? ar.result().status() : 500;
-                String message = ar.succeeded() ? ar.result().message() : "internal error; see the manager log";
-                ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
-                        .end(Json.object().put("message", message).toString());
-            });
-        }));
+        new StatusGrpcService(statusHub).bind(grpc);
+        StatusSse sse = new StatusSse(statusHub);
+        Router router = restApi.router(vertx, r -> {
+            r.get("/status/watch").handler(sse::handle);
+            r.post("/webhooks/git").handler(this::webhook);
+        });
         http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
         http.requestHandler(req -> {
             String type = req.getHeader("content-type");
@@ -136,6 +133,19 @@ public final class Manager {
             LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), data in {}", config.host(), server.actualPort(),
                     config.dataDir().toAbsolutePath());
             return null;
+        });
+    }
+
+    /** {@code POST /webhooks/git}: a verified push syncs the GitRepos that follow that repository and branch. */
+    private void webhook(io.vertx.ext.web.RoutingContext ctx) {
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
+        ctx.request().headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+        byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        gitRepos.webhook(headers, body).onComplete(ar -> {
+            int code = ar.succeeded() ? ar.result().status() : 500;
+            String message = ar.succeeded() ? ar.result().message() : "internal error; see the manager log";
+            ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
+                    .end(Json.object().put("message", message).toString());
         });
     }
 

@@ -275,10 +275,21 @@ public final class Deployer {
             }
             Map<String, String> initialLabels = new LinkedHashMap<>(labels == null ? Map.of() : labels);
             initialLabels.put(NAMESPACE_NAME_LABEL, name);
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                    .withLabels(initialLabels).withAnnotations(annotations == null ? Map.of() : annotations)
-                    .endMetadata().build()).create();
-            return;
+            try {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                        .withLabels(initialLabels).withAnnotations(annotations == null ? Map.of() : annotations)
+                        .endMetadata().build()).create();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                // Another BD applied at the same time created it first: go on and enforce labels on it.
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                live = resource.get();
+                if (live == null) {
+                    throw e;
+                }
+            }
         }
         Map<String, Object> metadataPatch = new LinkedHashMap<>();
         Map<String, String> liveLabels = live.getMetadata().getLabels() == null ? Map.of() : live.getMetadata().getLabels();

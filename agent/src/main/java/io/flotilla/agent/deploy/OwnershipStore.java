@@ -85,8 +85,15 @@ final class OwnershipStore {
 
     private void ensureNamespace() {
         if (client.namespaces().withName(namespace).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-                    .build()).create();
+            try {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                        .build()).create();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                // Two BDs applied at once may both find it missing: the other one created it.
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -29,7 +29,7 @@ public final class Fleet implements AutoCloseable {
     public final Manager manager;
     public final GitDaemonServer git;
     public final RestClient rest;
-    public final Map<String, MockCluster> clusters = new LinkedHashMap<>();
+    public final Map<String, DownstreamCluster> clusters = new LinkedHashMap<>();
     public final Map<String, Agent> agents = new LinkedHashMap<>();
     private final Path dir;
     private final String token;
@@ -49,9 +49,25 @@ public final class Fleet implements AutoCloseable {
 
     public MockCluster addCluster(String name, Map<String, String> labels) throws Exception {
         MockCluster cluster = new MockCluster(name, dir);
+        addCluster(name, labels, cluster);
+        return cluster;
+    }
+
+    /** Registers an agent for an existing downstream cluster (e.g. a k3s container). */
+    public void addCluster(String name, Map<String, String> labels, DownstreamCluster cluster) throws Exception {
         clusters.put(name, cluster);
         agents.put(name, startAgent(name, labels));
+    }
+
+    /** A cluster whose agent the test runs itself (e.g. as a child JVM it can kill). */
+    public MockCluster addMockCluster(String name) throws Exception {
+        MockCluster cluster = new MockCluster(name, dir);
+        clusters.put(name, cluster);
         return cluster;
+    }
+
+    public String token() {
+        return token;
     }
 
     public Agent startAgent(String name, Map<String, String> labels) throws Exception {
@@ -99,6 +115,6 @@ public final class Fleet implements AutoCloseable {
         }
         manager.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         git.close();
-        clusters.values().forEach(MockCluster::close);
+        clusters.values().forEach(DownstreamCluster::close);
     }
 }

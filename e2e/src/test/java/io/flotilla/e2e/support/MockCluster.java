@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 
 /** One downstream "cluster": fabric8's CRUD mock API server on 127.0.0.1 and a kubeconfig that points at it. */
-public final class MockCluster implements AutoCloseable {
+public final class MockCluster implements DownstreamCluster {
     private final KubernetesMockServer server;
     private final Path kubeconfig;
     private final NamespacedKubernetesClient client;
+
 
     public MockCluster(String name, Path dir) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
@@ -40,10 +41,12 @@ public final class MockCluster implements AutoCloseable {
                 """.formatted(name, client.getMasterUrl().toString()));
     }
 
+    @Override
     public Path kubeconfig() {
         return kubeconfig;
     }
 
+    @Override
     public NamespacedKubernetesClient client() {
         return client;
     }

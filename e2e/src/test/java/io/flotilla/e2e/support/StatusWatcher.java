@@ -1,0 +1,60 @@
+package io.flotilla.e2e.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.manager.api.Json;
+import io.flotilla.proto.v1.StatusEvent;
+import io.flotilla.proto.v1.StatusFilter;
+import io.flotilla.proto.v1.StatusServiceGrpcClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A tooling-side subscriber of {@code StatusService.Watch} over real gRPC, recording events with arrival times. */
+public final class StatusWatcher implements AutoCloseable {
+    public record Received(Instant at, StatusEvent event) {
+        public JsonNode status() {
+            try {
+                return Json.MAPPER.readTree(event.getObject().getStatusJson());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final GrpcClient client = GrpcClient.client(vertx);
+    private final List<Received> events = new CopyOnWriteArrayList<>();
+
+    public StatusWatcher(int port, StatusFilter filter) throws Exception {
+        client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), StatusServiceGrpcClient.Watch)
+                .compose(req -> req.send(filter))
+                .onSuccess(resp -> resp.handler(e -> events.add(new Received(Instant.now(), e))))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    public List<Received> events() {
+        return events;
+    }
+
+    /** The first event at or after {@code since} for object {@code name} whose status satisfies {@code test}. */
+    public Received first(String name, Instant since, java.util.function.Predicate<JsonNode> test) {
+        for (Received r : events) {
+            if (r.event().hasObject() && r.event().getObject().getKey().getName().equals(name) && !r.at().isBefore(since)
+                    && test.test(r.status())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        vertx.close();
+    }
+}
