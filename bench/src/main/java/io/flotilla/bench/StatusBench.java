@@ -2,6 +2,7 @@ package io.flotilla.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.bundle.reader.BundleScanner;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.store.StoreListener;
@@ -85,12 +86,16 @@ final class StatusBench {
             applied.await("BDs applied", 150);
             report.info("setup_bds_applied_in", (System.nanoTime() - t) / 1e9, "s");
 
-            // The watch; each GitRepo's events are matched against its queue of sent reports.
+            // The watch; each GitRepo's events are matched against its queue of sent reports. The same reports are
+            // also matched against their BD status writes in the store, to tell the store's share from the rest.
             List<Queue<Long>> sent = new ArrayList<>();
+            List<Queue<Long>> sentForStore = new ArrayList<>();
+            Queue<Long> storeLatencies = new ConcurrentLinkedQueue<>();
             int[] matched = new int[s.gitRepos()];
             boolean[] atBaseline = new boolean[s.gitRepos()];
             for (int g = 0; g < s.gitRepos(); g++) {
                 sent.add(new ConcurrentLinkedQueue<>());
+                sentForStore.add(new ConcurrentLinkedQueue<>());
             }
             Queue<Long> latencies = new ConcurrentLinkedQueue<>();
             AtomicLong events = new AtomicLong();
@@ -99,6 +104,16 @@ final class StatusBench {
             for (int g = 0; g < s.gitRepos(); g++) {
                 index.put(gitRepo(g), g);
             }
+            m.manager.store().addListener((type, object) -> {
+                if (type == StoreListener.EventType.MODIFIED && Json.kind(object).orElse(null) == Kind.BUNDLE_DEPLOYMENT
+                        && object.path("status").path("ready").asBoolean(false)) {
+                    Integer g = index.get(Json.labels(object).getOrDefault(BundleScanner.REPO_NAME_LABEL, ""));
+                    Long at = g == null ? null : sentForStore.get(g).poll();
+                    if (at != null) {
+                        storeLatencies.add(System.nanoTime() - at);
+                    }
+                }
+            });
             try (GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), m.port(), ManagerApi.NS, (received, name, ready, desired) -> {
                 Integer g = index.get(name);
                 if (g == null) {
@@ -141,7 +156,9 @@ final class StatusBench {
                     int g = i % s.gitRepos();
                     SimAgent agent = agents.get(nextAgent[g]++);
                     String bd = bdName[g];
-                    sent.get(g).add(System.nanoTime());
+                    long now = System.nanoTime();
+                    sentForStore.get(g).add(now);
+                    sent.get(g).add(now);
                     agent.report(List.of(SimAgent.status(bd, agent.held().get(bd), true)));
                 }, 0, periodNanos, TimeUnit.NANOSECONDS);
                 long deadline = steadyStart + TimeUnit.SECONDS.toNanos(s.steadySeconds() + 20);
@@ -174,7 +191,13 @@ final class StatusBench {
                     report.figure("report_to_watch_event_p99", Report.percentile(ms, 99), s.p99BudgetMs(), "ms");
                     report.info("report_to_watch_event_max", ms[ms.length - 1], "ms");
                 }
+                double[] storeMs = Report.sortedMillis(storeLatencies.stream().mapToLong(Long::longValue).toArray());
+                if (storeMs.length > 0) {
+                    report.info("report_to_bd_status_stored_p50", Report.percentile(storeMs, 50), "ms");
+                    report.info("report_to_bd_status_stored_p99", Report.percentile(storeMs, 99), "ms");
+                }
                 report.raw().set("latencyMillis", Json.MAPPER.valueToTree(ms));
+                report.raw().set("reportToBdStatusStoredMillis", Json.MAPPER.valueToTree(storeMs));
                 if (sims.streamsEnded() > 0) {
                     throw new IllegalStateException(sims.streamsEnded() + " agent streams ended during the run");
                 }
