@@ -63,6 +63,17 @@ final class Report {
                 fmt(budget), unit, pass ? "PASS" : "MISS");
     }
 
+    /** Records a budgeted figure that could not be measured: a MISS, with the reason. */
+    void missing(String metric, String why) {
+        allPass = false;
+        ObjectNode f = figures.addObject();
+        f.put("metric", metric);
+        f.putNull("value");
+        f.put("pass", false);
+        f.put("notMeasured", why);
+        System.out.printf(Locale.ROOT, "BENCH %s %s=not-measured (%s) MISS%n", experiment, metric, why);
+    }
+
     /** Records a figure without a budget (context for the budgeted ones). */
     void info(String metric, double value, String unit) {
         ObjectNode f = figures.addObject();
