@@ -39,7 +39,7 @@ public final class BenchMain {
                 case "status-10k" -> StatusBench.run(commit, new StatusBench.Setup("status-10k", 10_000, 2, 200, 30, 100, 0, 250));
                 case "fleet-50x50" -> FleetBench.run(commit, 50, 50, 5);
                 case "gitops" -> GitOpsBench.run(commit, 50, 5);
-                case "agent-memory" -> AgentMemoryBench.run(commit, Integer.getInteger("bench.agents", 1000), 50);
+                case "agent-memory" -> AgentMemoryBench.run(commit, 1000, 100, 50);
                 default -> {
                     System.err.println("unknown experiment " + experiment + " (known: " + String.join(", ", EXPERIMENTS) + ")");
                     System.exit(2);
