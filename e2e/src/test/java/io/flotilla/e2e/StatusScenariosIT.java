@@ -163,6 +163,28 @@ class StatusScenariosIT {
             assertThat(s.path("desiredReadyClusters").asInt()).isEqualTo(2);
         });
 
+        // The same watch as Server-Sent Events: the snapshot carries the GitRepo's current counts.
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> sse = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + fleet.manager.port()
+                        + "/status/watch?kind=GitRepo&namespace=" + Fleet.NS)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(sse.statusCode()).isEqualTo(200);
+        assertThat(sse.headers().firstValue("content-type")).hasValue("text/event-stream");
+        List<String> lines = new java.util.ArrayList<>();
+        try (var stream = sse.body()) {
+            var it = stream.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                lines.add(line);
+                if (line.equals("event: snapshot-end")) {
+                    break;
+                }
+            }
+        }
+        assertThat(lines).contains("event: status");
+        assertThat(lines).anyMatch(l -> l.startsWith("data: ") && l.contains("\"name\":\"qa\"")
+                && l.contains("\"readyBundleDeployments\":\"3/3\""));
+
         // bin/flotilla status shows the same live figures.
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.PrintStream stdout = System.out;

@@ -70,6 +70,8 @@ public final class DeploymentWorker implements AutoCloseable {
     private final Map<String, List<BundleResource>> contents = new HashMap<>();
     private final Set<String> contentRequested = new HashSet<>();
     private final Map<String, DeploymentUpsert> wanted = new HashMap<>();
+    /** BDs held back until the bundles they depend on are in an accepted state on this cluster. */
+    private final Map<String, DeploymentUpsert> waiting = new HashMap<>();
     /** Read from the connection's thread for the hello digest, hence concurrent. */
     private final Map<String, String> applied = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, BdTask> tasks = new HashMap<>();
@@ -178,7 +180,71 @@ public final class DeploymentWorker implements AutoCloseable {
             }
             return;
         }
+        List<String> unmet = unmetDependencies(upsert);
+        if (!unmet.isEmpty()) {
+            boolean first = waiting.put(upsert.getName(), upsert) == null;
+            if (first) {
+                LOG.info("BD {}: waiting for {}", upsert.getName(), String.join(", ", unmet));
+            }
+            report(waitingStatus(upsert, unmet));
+            return;
+        }
+        waiting.remove(upsert.getName());
         submit(upsert.getName(), () -> applyBlocking(upsert));
+    }
+
+    /** dependsOn (§1.2): every named or selected BD on this cluster must be in one of the accepted states (default Ready). */
+    private List<String> unmetDependencies(DeploymentUpsert upsert) {
+        List<String> unmet = new ArrayList<>();
+        for (var dep : upsert.getDependsOnList()) {
+            List<String> accepted = dep.getAcceptedStatesCount() == 0 ? List.of("Ready") : dep.getAcceptedStatesList();
+            List<String> targets = new ArrayList<>();
+            if (!dep.getName().isEmpty()) {
+                targets.add(dep.getName());
+            } else {
+                wanted.values().forEach(other -> {
+                    if (!other.getName().equals(upsert.getName())
+                            && other.getLabelsMap().entrySet().containsAll(dep.getSelectorMap().entrySet())) {
+                        targets.add(other.getName());
+                    }
+                });
+            }
+            for (String target : targets) {
+                String state = state(target);
+                if (!accepted.contains(state)) {
+                    unmet.add(target + " (" + state + ")");
+                }
+            }
+        }
+        return unmet;
+    }
+
+    /** The state (§6.1) of a BD as this agent last reported it. */
+    private String state(String bd) {
+        DeploymentUpsert w = wanted.get(bd);
+        DeploymentStatus st = lastReported.get(bd);
+        if (w == null) {
+            return "not deployed to this cluster";
+        }
+        if (st == null || !st.getAppliedDeploymentId().equals(w.getDeploymentId())) {
+            return st != null && st.getErrApplied() ? "ErrApplied" : "WaitApplied";
+        }
+        if (!st.getReady()) {
+            return "NotReady";
+        }
+        return st.getNonModified() ? "Ready" : "Modified";
+    }
+
+    private DeploymentStatus waitingStatus(DeploymentUpsert upsert, List<String> unmet) {
+        String message = "waiting for dependencies: " + String.join(", ", unmet);
+        return DeploymentStatus.newBuilder().setName(upsert.getName())
+                .setAppliedDeploymentId(applied.getOrDefault(upsert.getName(), ""))
+                .setReady(false).setNonModified(true).setMessage(message)
+                .addConditions(io.flotilla.proto.v1.Condition.newBuilder().setType("Deployed").setStatus("True")
+                        .setReason("WaitingForDependencies").setMessage(message))
+                .addConditions(io.flotilla.proto.v1.Condition.newBuilder().setType("Ready").setStatus("False")
+                        .setReason("WaitingForDependencies").setMessage(message))
+                .build();
     }
 
     private void content(BundleContent content) {
@@ -194,6 +260,7 @@ public final class DeploymentWorker implements AutoCloseable {
     private void delete(DeploymentDelete delete) {
         String bd = delete.getName();
         wanted.remove(bd);
+        waiting.remove(bd);
         submit(bd, () -> {
             deployer.delete(bd, delete.getKeepResources(), delete.getDeleteCrdResources());
             monitor.forget(bd);
@@ -298,6 +365,10 @@ public final class DeploymentWorker implements AutoCloseable {
         unackedSequence.put(status.getName(), seq);
         sender.test(AgentMessage.newBuilder().setReport(StatusReport.newBuilder().setSequence(seq)
                 .addDeployments(status)).build());
+        // A changed state may release BDs that depend on this one, or change what they wait for.
+        if (!waiting.isEmpty() && !waiting.containsKey(status.getName())) {
+            new ArrayList<>(waiting.values()).forEach(this::upsert);
+        }
     }
 
     private void send(List<DeploymentStatus> statuses) {

@@ -55,6 +55,12 @@ final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException slowShutdown) {
+            // MockWebServer waits (10 s) for watch connections that the closed client tears down asynchronously;
+            // on a loaded machine that can time out. The server's sockets are closed either way.
+            System.err.println("mock API server shutdown: " + slowShutdown.getMessage());
+        }
     }
 }

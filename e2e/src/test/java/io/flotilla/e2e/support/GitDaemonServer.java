@@ -49,6 +49,19 @@ public final class GitDaemonServer implements AutoCloseable {
         return commit("write " + path);
     }
 
+    /** Copies a directory tree into the repository under {@code target} and commits it. */
+    public RevCommit copy(Path source, String target) throws Exception {
+        try (var walk = Files.walk(source)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                Path dest = workTree.resolve(target).resolve(source.relativize(p).toString());
+                Files.createDirectories(dest.getParent());
+                Files.copy(p, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        git.add().addFilepattern(target).call();
+        return commit("copy " + target);
+    }
+
     public RevCommit remove(String path) throws Exception {
         Path file = workTree.resolve(path);
         try (var walk = Files.walk(file)) {

@@ -144,6 +144,13 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
                 .setOptionsJson(canonicalOptions(spec.path("options")))
                 .setPaused(spec.path("paused").asBoolean(false));
         bd.path("metadata").path("labels").fields().forEachRemaining(e -> upsert.putLabels(e.getKey(), e.getValue().asText()));
+        for (JsonNode dep : spec.path("dependsOn")) {
+            io.flotilla.proto.v1.DependsOn.Builder d = io.flotilla.proto.v1.DependsOn.newBuilder()
+                    .setName(dep.path("name").asText(""));
+            dep.path("selector").path("matchLabels").fields().forEachRemaining(e -> d.putSelector(e.getKey(), e.getValue().asText()));
+            dep.path("acceptedStates").forEach(st -> d.addAcceptedStates(st.asText()));
+            upsert.addDependsOn(d);
+        }
         return ManagerMessage.newBuilder().setUpsert(upsert).build();
     }
 

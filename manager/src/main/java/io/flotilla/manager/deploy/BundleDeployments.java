@@ -19,22 +19,34 @@ public final class BundleDeployments {
     }
 
     /** A new BD object for {@code desired}; spec fields follow Fleet's names (§1.3, §5.3). */
-    public static ObjectNode toObject(DesiredDeployment desired) {
+    public static ObjectNode toObject(DesiredDeployment desired, JsonNode bundleSpec) {
         ObjectNode bd = Json.newObject(Kind.BUNDLE_DEPLOYMENT, desired.bdNamespace(), desired.bdName());
         Json.metadata(bd).set("labels", Json.MAPPER.valueToTree(desired.labels()));
-        writeSpec(bd, desired);
+        writeSpec(bd, desired, bundleSpec);
         return bd;
     }
 
     /** Replaces labels and spec of a stored BD with the desired ones (status is kept by the store). */
-    public static ObjectNode update(ObjectNode stored, DesiredDeployment desired) {
+    public static ObjectNode update(ObjectNode stored, DesiredDeployment desired, JsonNode bundleSpec) {
         ObjectNode bd = stored.deepCopy();
         Json.metadata(bd).set("labels", Json.MAPPER.valueToTree(desired.labels()));
-        writeSpec(bd, desired);
+        writeSpec(bd, desired, bundleSpec);
         return bd;
     }
 
-    private static void writeSpec(ObjectNode bd, DesiredDeployment desired) {
+    /** The spec fields a BD copies from its bundle (§5.3): {@code dependsOn} and {@code paused}. */
+    public static ObjectNode bundleFacts(JsonNode bundleSpec) {
+        ObjectNode facts = Json.object();
+        if (bundleSpec != null && bundleSpec.path("dependsOn").size() > 0) {
+            facts.set("dependsOn", bundleSpec.get("dependsOn"));
+        }
+        if (bundleSpec != null && bundleSpec.path("paused").asBoolean(false)) {
+            facts.put("paused", true);
+        }
+        return facts;
+    }
+
+    private static void writeSpec(ObjectNode bd, DesiredDeployment desired, JsonNode bundleFacts) {
         ObjectNode spec = bd.putObject("spec");
         JsonNode options = Json.MAPPER.valueToTree(desired.options());
         spec.put("deploymentID", desired.deploymentId());
@@ -44,6 +56,9 @@ public final class BundleDeployments {
         spec.put("contentId", contentId(desired.deploymentId()));
         if (desired.options().correctDrift() != null) {
             spec.set("correctDrift", Json.MAPPER.valueToTree(desired.options().correctDrift()));
+        }
+        if (bundleFacts != null) {
+            bundleFacts.fields().forEachRemaining(e -> spec.set(e.getKey(), e.getValue()));
         }
         spec.put("matchedTarget", desired.matchedTarget());
         spec.set("matchedCustomizations", Json.MAPPER.valueToTree(desired.matchedCustomizations()));

@@ -15,7 +15,8 @@ public final class BundleObjects {
     }
 
     public static ObjectNode toObject(String namespace, String name, Map<String, String> labels, BundleTargets targets,
-                                      String targetCustomizationMode, List<BundleResource> resources, String contentId) {
+                                      String targetCustomizationMode, List<BundleResource> resources, String contentId,
+                                      List<?> dependsOn) {
         ObjectNode bundle = Json.newObject(Kind.BUNDLE, namespace, name);
         Json.metadata(bundle).set("labels", Json.MAPPER.valueToTree(labels));
         ObjectNode spec = Json.MAPPER.valueToTree(targets.options());
@@ -27,6 +28,9 @@ public final class BundleObjects {
         }
         spec.set("targets", Json.MAPPER.valueToTree(targets.targets()));
         spec.set("targetRestrictions", Json.MAPPER.valueToTree(targets.targetRestrictions()));
+        if (dependsOn != null && !dependsOn.isEmpty()) {
+            spec.set("dependsOn", Json.MAPPER.valueToTree(dependsOn));
+        }
         spec.put("contentId", contentId);
         spec.set("resources", Json.MAPPER.valueToTree(resources));
         bundle.set("spec", spec);

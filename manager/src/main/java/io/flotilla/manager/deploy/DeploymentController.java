@@ -57,6 +57,8 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     private final Map<ObjectKey, JsonNode> seen = new HashMap<>();
     /** Bundles whose targeting currently fails, so the condition is cleared once it works again. */
     private final Set<BundleKey> failing = new HashSet<>();
+    /** Per bundle, what its BDs copy from it besides targeting's decision (dependsOn, paused). */
+    private final Map<BundleKey, JsonNode> bundleFacts = new HashMap<>();
 
     private final TargetingObserver observer;
 
@@ -98,6 +100,9 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             BdChanges changes;
             if (type == EventType.DELETED) {
                 seen.remove(key);
+                if (kind == Kind.BUNDLE) {
+                    bundleFacts.remove(new BundleKey(key.namespace(), key.name()));
+                }
                 changes = switch (kind) {
                     case BUNDLE -> index.removeBundle(new BundleKey(key.namespace(), key.name()));
                     case CLUSTER -> index.removeCluster(new ClusterKey(key.namespace(), key.name()));
@@ -105,6 +110,9 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 };
             } else {
                 seen.put(key, inputs);
+                if (kind == Kind.BUNDLE) {
+                    bundleFacts.put(new BundleKey(key.namespace(), key.name()), BundleDeployments.bundleFacts(object.path("spec")));
+                }
                 changes = switch (kind) {
                     case BUNDLE -> index.upsertBundle(TargetingInputs.bundle(object));
                     case CLUSTER -> index.upsertCluster(TargetingInputs.cluster(object));
@@ -150,6 +158,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         List<TargetingError> errors = new ArrayList<>();
         for (ObjectNode bundle : store.list(Kind.BUNDLE, null)) {
             seen.put(Json.key(bundle), targetingInputs(bundle));
+            bundleFacts.put(new BundleKey(Json.namespace(bundle), Json.name(bundle)), BundleDeployments.bundleFacts(bundle.path("spec")));
             errors.addAll(index.upsertBundle(TargetingInputs.bundle(bundle)).errors());
         }
         Map<ObjectKey, DesiredDeployment> desired = new HashMap<>();
@@ -170,10 +179,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                     ops.add(StoreOp.delete(key, null));
                 }
             } else if (!sameSpec(stored, d)) {
-                ops.add(StoreOp.update(BundleDeployments.update(stored, d)));
+                ops.add(StoreOp.update(BundleDeployments.update(stored, d, facts(d))));
             }
         }
-        desired.values().forEach(d -> ops.add(StoreOp.create(BundleDeployments.toObject(d))));
+        desired.values().forEach(d -> ops.add(StoreOp.create(BundleDeployments.toObject(d, facts(d)))));
         if (!ops.isEmpty()) {
             store.apply(ops);
         }
@@ -183,8 +192,8 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 ops.size());
     }
 
-    private static boolean sameSpec(ObjectNode stored, DesiredDeployment d) {
-        ObjectNode wanted = BundleDeployments.toObject(d);
+    private boolean sameSpec(ObjectNode stored, DesiredDeployment d) {
+        ObjectNode wanted = BundleDeployments.toObject(d, facts(d));
         return Objects.equals(stored.path("spec"), wanted.path("spec"))
                 && Objects.equals(stored.path("metadata").path("labels"), wanted.path("metadata").path("labels"));
     }
@@ -193,13 +202,13 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         List<StoreOp> ops = new ArrayList<>();
         for (DesiredDeployment d : changes.created()) {
             Optional<ObjectNode> stored = store.get(bdKey(d));
-            ops.add(stored.isPresent() ? StoreOp.update(BundleDeployments.update(stored.get(), d))
-                    : StoreOp.create(BundleDeployments.toObject(d)));
+            ops.add(stored.isPresent() ? StoreOp.update(BundleDeployments.update(stored.get(), d, facts(d)))
+                    : StoreOp.create(BundleDeployments.toObject(d, facts(d))));
         }
         for (DesiredDeployment d : changes.updated()) {
             Optional<ObjectNode> stored = store.get(bdKey(d));
-            ops.add(stored.isPresent() ? StoreOp.update(BundleDeployments.update(stored.get(), d))
-                    : StoreOp.create(BundleDeployments.toObject(d)));
+            ops.add(stored.isPresent() ? StoreOp.update(BundleDeployments.update(stored.get(), d, facts(d)))
+                    : StoreOp.create(BundleDeployments.toObject(d, facts(d))));
         }
         for (DesiredDeployment d : changes.deleted()) {
             ops.add(StoreOp.delete(bdKey(d), null));
@@ -236,6 +245,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                     Conditions.set(status, TARGETED, false, "TargetingError", error.message(), clock.instant());
                     Conditions.set(status, "Ready", false, "TargetingError", error.message(), clock.instant());
                 });
+    }
+
+    private JsonNode facts(DesiredDeployment d) {
+        return bundleFacts.get(bundleOf(d));
     }
 
     private static BundleKey bundleOf(DesiredDeployment d) {

@@ -82,7 +82,7 @@ class DeploymentLifecycleMockTest {
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n", null));
         var targets = BundleTargetsBuilder.build(BundleDeploymentOptions.empty(), false, customizations, overrideTargets, DEV);
         ObjectNode bundle = BundleObjects.toObject(NS, name, Map.of("flotilla.io/repo-name", "repo"), targets, null,
-                resources, DeploymentIds.manifestId(resources));
+                resources, DeploymentIds.manifestId(resources), List.of());
         var existing = manager.store().get(new ObjectKey(Kind.BUNDLE, NS, name));
         if (existing.isPresent()) {
             manager.store().update(bundle);
