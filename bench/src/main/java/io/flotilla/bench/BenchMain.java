@@ -6,7 +6,7 @@ import java.util.List;
 
 /** {@code bench/run EXPERIMENT|all}: runs experiments, writes their JSON reports, prints BENCH lines. */
 public final class BenchMain {
-    private static final List<String> EXPERIMENTS = List.of("targeting");
+    private static final List<String> EXPERIMENTS = List.of("targeting", "status", "status-10k", "fleet-50x50", "gitops", "agent-memory");
 
     private BenchMain() {
     }
@@ -35,6 +35,11 @@ public final class BenchMain {
         for (String experiment : wanted) {
             Report report = switch (experiment) {
                 case "targeting" -> TargetingBench.run(commit, 1000, 10_000, 100);
+                case "status" -> StatusBench.run(commit, new StatusBench.Setup("status", 1000, 10, 200, 30, 1, 2, 20));
+                case "status-10k" -> StatusBench.run(commit, new StatusBench.Setup("status-10k", 10_000, 2, 200, 30, 100, 0, 250));
+                case "fleet-50x50" -> FleetBench.run(commit, 50, 50, 5);
+                case "gitops" -> GitOpsBench.run(commit, 50, 5);
+                case "agent-memory" -> AgentMemoryBench.run(commit, 1000, 100, 50);
                 default -> {
                     System.err.println("unknown experiment " + experiment + " (known: " + String.join(", ", EXPERIMENTS) + ")");
                     System.exit(2);

@@ -30,6 +30,7 @@ final class Report {
         root.put("startedAt", Instant.now().toString());
         root.put("commit", commit);
         root.set("machine", machine());
+        root.put("loadAverageAtStart", loadAverage());
         ObjectNode jvm = root.putObject("jvm");
         jvm.put("version", System.getProperty("java.vm.version"));
         jvm.put("vendor", System.getProperty("java.vm.vendor"));
@@ -60,6 +61,17 @@ final class Report {
         f.put("pass", pass);
         System.out.printf(Locale.ROOT, "BENCH %s %s=%s%s budget=%s%s %s%n", experiment, metric, fmt(value), unit,
                 fmt(budget), unit, pass ? "PASS" : "MISS");
+    }
+
+    /** Records a budgeted figure that could not be measured: a MISS, with the reason. */
+    void missing(String metric, String why) {
+        allPass = false;
+        ObjectNode f = figures.addObject();
+        f.put("metric", metric);
+        f.putNull("value");
+        f.put("pass", false);
+        f.put("notMeasured", why);
+        System.out.printf(Locale.ROOT, "BENCH %s %s=not-measured (%s) MISS%n", experiment, metric, why);
     }
 
     /** Records a figure without a budget (context for the budgeted ones). */
@@ -100,6 +112,16 @@ final class Report {
 
     private static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e12 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** The 1, 5 and 15 minute load averages: the machine is shared, so every report says how busy it was. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException notLinux) {
+            return String.valueOf(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
     }
 
     private static ObjectNode machine() {
