@@ -39,7 +39,12 @@ public final class AgentSession {
 
     public void send(ManagerMessage message) {
         if (!closed) {
-            response.write(message);
+            try {
+                response.write(message);
+            } catch (IllegalStateException streamGone) {
+                // The agent cancelled and the close event has not arrived yet: it gets this on reconnect.
+                closed = true;
+            }
         }
     }
 

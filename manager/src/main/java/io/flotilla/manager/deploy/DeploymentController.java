@@ -78,7 +78,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     @Override
     public void onEvent(EventType type, ObjectNode object) {
         Kind kind = Json.kind(object).orElse(null);
-        if (kind == Kind.BUNDLE || kind == Kind.CLUSTER || kind == Kind.CLUSTER_GROUP) {
+        if ((kind == Kind.BUNDLE || kind == Kind.CLUSTER || kind == Kind.CLUSTER_GROUP) && !loop.isShutdown()) {
             ObjectNode copy = object.deepCopy();
             loop.execute(() -> handle(type, kind, copy));
         }

@@ -61,7 +61,9 @@ final class StatusMaps {
         m.put("resourceCounts", v.resourceCounts().toMap());
         if (!v.perClusterResourceCounts().isEmpty()) {
             Map<String, Object> perCluster = new LinkedHashMap<>();
-            v.perClusterResourceCounts().forEach((id, counts) -> perCluster.put(id, counts.toMap()));
+            // The records themselves (Jackson writes them with the same field names): a GitRepo spanning
+            // thousands of clusters is rendered on every BD change, and a map per cluster dominated that cost.
+            perCluster.putAll(v.perClusterResourceCounts());
             m.put("perClusterResourceCounts", perCluster);
         }
         putIfPositive(m, "offlineClusters", v.offlineClusters());
@@ -165,13 +167,19 @@ final class StatusMaps {
         }
     }
 
-    /** A deep unmodifiable copy. */
+    /**
+     * Makes a freshly built status tree unmodifiable: mutable maps built here are frozen in place (nobody else
+     * holds them), maps that are already unmodifiable are shared as they are.
+     */
     @SuppressWarnings("unchecked")
     private static <T> T freeze(T value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put((String) k, freeze(v)));
-            return (T) Collections.unmodifiableMap(copy);
+        if (value instanceof LinkedHashMap<?, ?> || value instanceof java.util.TreeMap<?, ?>) {
+            Map<String, Object> map = (Map<String, Object>) value;
+            map.replaceAll((k, v) -> freeze(v));
+            return (T) Collections.unmodifiableMap(map);
+        }
+        if (value instanceof Map<?, ?>) {
+            return value;
         }
         if (value instanceof List<?> list) {
             return (T) list.stream().map(StatusMaps::freeze).toList();

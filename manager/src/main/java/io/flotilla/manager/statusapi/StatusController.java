@@ -58,6 +58,8 @@ public final class StatusController implements StoreListener, AutoCloseable {
         return t;
     });
     private final Set<StatusKey> dirty = new LinkedHashSet<>();
+    private final Set<StatusKey> toPublish = new LinkedHashSet<>();
+    private boolean publishScheduled;
     private final Map<ObjectKey, Map<String, String>> clusterLabels = new HashMap<>();
     private final Map<ObjectKey, LabelSelector> groupSelectors = new HashMap<>();
     private final Map<StatusKey, Set<StatusKey>> groupsOfCluster = new HashMap<>();
@@ -91,6 +93,9 @@ public final class StatusController implements StoreListener, AutoCloseable {
     public void onEvent(EventType type, ObjectNode object) {
         Kind kind = Json.kind(object).orElse(null);
         if (kind != Kind.BUNDLE_DEPLOYMENT && kind != Kind.CLUSTER && kind != Kind.CLUSTER_GROUP) {
+            return;
+        }
+        if (thread.isShutdown()) {
             return;
         }
         ObjectNode copy = object.deepCopy();
@@ -136,6 +141,9 @@ public final class StatusController implements StoreListener, AutoCloseable {
      * @param reportedStatus the BD status as it will be stored (Fleet's field names)
      */
     public void report(String bdNamespace, String bdName, JsonNode reportedStatus) {
+        if (thread.isShutdown()) {
+            return;
+        }
         thread.execute(() -> {
             var snapshot = snapshots.get(new BdKey(bdNamespace, bdName));
             if (snapshot != null) {
@@ -148,6 +156,9 @@ public final class StatusController implements StoreListener, AutoCloseable {
 
     /** Liveness: an agent's stream came back or the cluster went offline. */
     public void clusterOnline(ObjectKey cluster, boolean online) {
+        if (thread.isShutdown()) {
+            return;
+        }
         thread.execute(() -> changed(index.apply(new BdEvent.ClusterOnline(
                 StatusKey.cluster(cluster.namespace(), cluster.name()), online))));
     }
@@ -242,11 +253,28 @@ public final class StatusController implements StoreListener, AutoCloseable {
         return StatusKey.cluster(cluster.namespace(), cluster.name());
     }
 
+    /**
+     * Marks statuses changed; they are rendered and published by a task queued behind the events already waiting,
+     * so a burst of reports for one GitRepo costs one render, while a lone report is published right away.
+     */
     private void changed(Set<StatusKey> keys) {
-        for (StatusKey key : keys) {
-            hub.publish(key, json(index.status(key)), false);
-            dirty.add(key);
+        if (keys.isEmpty()) {
+            return;
         }
+        toPublish.addAll(keys);
+        dirty.addAll(keys);
+        if (!publishScheduled) {
+            publishScheduled = true;
+            thread.execute(this::publish);
+        }
+    }
+
+    private void publish() {
+        publishScheduled = false;
+        for (StatusKey key : toPublish) {
+            hub.publish(key, json(index.status(key)), false);
+        }
+        toPublish.clear();
     }
 
     private static String json(Map<String, Object> status) {
