@@ -57,7 +57,14 @@ public final class StatusController implements StoreListener, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Set<StatusKey> dirty = new LinkedHashSet<>();
+    /** Changed since last persisted; filled by the status thread, drained by the persister. */
+    private final Set<StatusKey> dirty = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Store writes run here, so a slow commit never delays publication. */
+    private final ScheduledExecutorService persister = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flotilla-status-persist");
+        t.setDaemon(true);
+        return t;
+    });
     private final Set<StatusKey> toPublish = new LinkedHashSet<>();
     private boolean publishScheduled;
     private final Map<ObjectKey, Map<String, String>> clusterLabels = new HashMap<>();
@@ -86,7 +93,7 @@ public final class StatusController implements StoreListener, AutoCloseable {
             });
             changed(index.applyAll(events));
         }).get(5, TimeUnit.MINUTES);
-        thread.scheduleWithFixedDelay(this::persist, PERSIST_INTERVAL_MS, PERSIST_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        persister.scheduleWithFixedDelay(this::persist, PERSIST_INTERVAL_MS, PERSIST_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -262,7 +269,6 @@ public final class StatusController implements StoreListener, AutoCloseable {
             return;
         }
         toPublish.addAll(keys);
-        dirty.addAll(keys);
         if (!publishScheduled) {
             publishScheduled = true;
             thread.execute(this::publish);
@@ -274,6 +280,7 @@ public final class StatusController implements StoreListener, AutoCloseable {
         for (StatusKey key : toPublish) {
             hub.publish(key, json(index.status(key)), false);
         }
+        dirty.addAll(toPublish);
         toPublish.clear();
     }
 
@@ -285,19 +292,27 @@ public final class StatusController implements StoreListener, AutoCloseable {
         }
     }
 
-    /** Writes the dirty statuses into their objects, merging with the fields other writers own. */
+    /** Writes the dirty statuses (as last published) into their objects, merging with fields other writers own. */
     private void persist() {
         if (dirty.isEmpty()) {
             return;
         }
         List<StatusKey> keys = new ArrayList<>(dirty);
-        dirty.clear();
+        dirty.removeAll(keys);
         Instant now = clock.instant();
         Map<StatusKey, StoreOp> ops = new java.util.LinkedHashMap<>();
         for (StatusKey key : keys) {
+            StatusHub.Entry published = hub.get(key);
+            if (published == null) {
+                continue;
+            }
             ObjectKey objectKey = new ObjectKey(kind(key.kind()), key.namespace(), key.name());
             store.get(objectKey).ifPresent(object -> {
-                merge(Json.status(object), Json.MAPPER.valueToTree(index.status(key)), now);
+                try {
+                    merge(Json.status(object), Json.MAPPER.readTree(published.json()), now);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
                 ops.put(key, StoreOp.updateStatus(object));
             });
         }
@@ -366,8 +381,10 @@ public final class StatusController implements StoreListener, AutoCloseable {
     @Override
     public void close() {
         thread.shutdown();
+        persister.shutdown();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
+            persister.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
