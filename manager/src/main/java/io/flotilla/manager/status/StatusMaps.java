@@ -181,8 +181,23 @@ final class StatusMaps {
         if (value instanceof Map<?, ?>) {
             return value;
         }
+        if (value instanceof java.util.ArrayList<?> list) {
+            ((List<Object>) list).replaceAll(StatusMaps::freeze);
+            return (T) Collections.unmodifiableList(list);
+        }
         if (value instanceof List<?> list) {
-            return (T) list.stream().map(StatusMaps::freeze).toList();
+            // Already unmodifiable: copy only when an element still needs freezing (no streams: this is hot).
+            for (Object element : list) {
+                if (element instanceof LinkedHashMap<?, ?> || element instanceof java.util.TreeMap<?, ?>
+                        || element instanceof java.util.ArrayList<?>) {
+                    List<Object> copy = new java.util.ArrayList<>(list.size());
+                    for (Object e : list) {
+                        copy.add(freeze(e));
+                    }
+                    return (T) Collections.unmodifiableList(copy);
+                }
+            }
+            return value;
         }
         return value;
     }

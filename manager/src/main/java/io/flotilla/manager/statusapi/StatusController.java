@@ -70,6 +70,7 @@ public final class StatusController implements StoreListener, AutoCloseable {
     private final Map<ObjectKey, Map<String, String>> clusterLabels = new HashMap<>();
     private final Map<ObjectKey, LabelSelector> groupSelectors = new HashMap<>();
     private final Map<StatusKey, Set<StatusKey>> groupsOfCluster = new HashMap<>();
+    private final Map<StatusKey, Set<StatusKey>> groupMembers = new HashMap<>();
     /** The last snapshot of every BD, so an agent report can be applied before it is stored. */
     private final Map<BdKey, io.flotilla.manager.status.BdSnapshot> snapshots = new HashMap<>();
 
@@ -194,15 +195,47 @@ public final class StatusController implements StoreListener, AutoCloseable {
             return;
         }
         clusterLabels.put(key, labels);
-        recomputeMembership(key.namespace());
+        updateMembership(key, labels);
     }
 
     private void clusterRemoved(ObjectNode cluster) {
         ObjectKey key = Json.key(cluster);
         clusterLabels.remove(key);
+        updateMembership(key, null);
         groupsOfCluster.remove(statusKey(key));
         changed(index.apply(new BdEvent.ClusterRemoved(statusKey(key))));
-        recomputeMembership(key.namespace());
+    }
+
+    /** One cluster's groups changed (labels, or gone when {@code labels} is null): O(groups of its namespace). */
+    private void updateMembership(ObjectKey cluster, Map<String, String> labels) {
+        StatusKey c = statusKey(cluster);
+        Set<StatusKey> groups = new HashSet<>();
+        if (labels != null) {
+            groupSelectors.forEach((g, selector) -> {
+                if (g.namespace().equals(cluster.namespace()) && selector != null && selector.matches(labels)) {
+                    groups.add(StatusKey.clusterGroup(g.namespace(), g.name()));
+                }
+            });
+        }
+        Set<StatusKey> before = groupsOfCluster.getOrDefault(c, Set.of());
+        if (groups.equals(before) && groupsOfCluster.containsKey(c)) {
+            return;
+        }
+        groupsOfCluster.put(c, groups);
+        List<BdEvent> events = new ArrayList<>();
+        events.add(new BdEvent.ClusterGroupMembership(c, groups));
+        Set<StatusKey> touched = new HashSet<>(before);
+        touched.addAll(groups);
+        for (StatusKey g : touched) {
+            Set<StatusKey> members = groupMembers.computeIfAbsent(g, k -> new HashSet<>());
+            if (groups.contains(g)) {
+                members.add(c);
+            } else {
+                members.remove(c);
+            }
+            events.add(new BdEvent.GroupClusters(g, Set.copyOf(members)));
+        }
+        changed(index.applyAll(events));
     }
 
     private void groupChanged(ObjectNode group) {
@@ -226,7 +259,7 @@ public final class StatusController implements StoreListener, AutoCloseable {
         recomputeMembership(key.namespace());
     }
 
-    /** Group membership of one namespace: O(groups × clusters) on a cluster or group change, never per report. */
+    /** Group membership of one namespace: O(groups × clusters), on a group change only (never per report). */
     private void recomputeMembership(String namespace) {
         Map<StatusKey, Set<StatusKey>> members = new HashMap<>();
         groupSelectors.forEach((g, selector) -> {
@@ -252,7 +285,11 @@ public final class StatusController implements StoreListener, AutoCloseable {
                 events.add(new BdEvent.ClusterGroupMembership(statusKey(c), groups));
             }
         });
-        members.forEach((g, clusters) -> events.add(new BdEvent.GroupClusters(g, clusters)));
+        groupMembers.keySet().removeIf(g -> g.namespace().equals(namespace) && !members.containsKey(g));
+        members.forEach((g, clusters) -> {
+            groupMembers.put(g, clusters);
+            events.add(new BdEvent.GroupClusters(g, Set.copyOf(clusters)));
+        });
         changed(index.applyAll(events));
     }
 
