@@ -31,7 +31,8 @@ final class GitRepoWatch implements AutoCloseable {
     }
 
     static GitRepoWatch open(Vertx vertx, int port, String namespace, Listener listener) throws Exception {
-        GrpcClient client = GrpcClient.client(vertx);
+        // A GitRepo spanning 10,000 clusters has a status of over 1 MiB (perClusterResourceCounts).
+        GrpcClient client = GrpcClient.client(vertx, new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024));
         GrpcClientRequest<StatusFilter, StatusEvent> request = client
                 .request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), StatusServiceGrpcClient.Watch)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

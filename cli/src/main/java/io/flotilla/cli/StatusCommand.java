@@ -41,7 +41,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Vertx vertx = Vertx.vertx();
-        GrpcClient client = GrpcClient.client(vertx);
+        // Statuses of GitRepos spanning thousands of clusters exceed the default 256 KiB message limit.
+        GrpcClient client = GrpcClient.client(vertx, new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024));
         boolean tty = System.console() != null;
         CompletableFuture<Integer> done = new CompletableFuture<>();
         StatusFilter.Builder filter = StatusFilter.newBuilder().addKinds("GitRepo");
