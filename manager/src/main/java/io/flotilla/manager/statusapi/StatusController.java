@@ -89,7 +89,7 @@ public final class StatusController implements StoreListener, AutoCloseable {
             List<BdEvent> events = new ArrayList<>();
             store.list(Kind.BUNDLE_DEPLOYMENT, null).forEach(bd -> {
                 var snapshot = BdSnapshots.from(bd);
-                snapshots.put(snapshot.key(), snapshot);
+                snapshots.put(snapshot.key(), slim(snapshot));
                 events.add(new BdEvent.Upserted(snapshot));
             });
             changed(index.applyAll(events));
@@ -117,7 +117,7 @@ public final class StatusController implements StoreListener, AutoCloseable {
                             changed(index.apply(new BdEvent.Deleted(key)));
                         } else {
                             var snapshot = BdSnapshots.from(copy);
-                            snapshots.put(key, snapshot);
+                            snapshots.put(key, slim(snapshot));
                             changed(index.apply(new BdEvent.Upserted(snapshot)));
                         }
                     }
@@ -156,10 +156,20 @@ public final class StatusController implements StoreListener, AutoCloseable {
             var snapshot = snapshots.get(new BdKey(bdNamespace, bdName));
             if (snapshot != null) {
                 var updated = BdSnapshots.withReport(snapshot, BdSnapshots.report(reportedStatus));
-                snapshots.put(updated.key(), updated);
                 changed(index.apply(new BdEvent.Upserted(updated)));
             }
         });
+    }
+
+    /**
+     * What is kept per BD to apply early reports: no report (each report brings its own), and the strings BDs of
+     * one bundle share (names, deploymentIDs) canonicalised, so 50 BDs per cluster stay cheap.
+     */
+    private static io.flotilla.manager.status.BdSnapshot slim(io.flotilla.manager.status.BdSnapshot s) {
+        return new io.flotilla.manager.status.BdSnapshot(s.namespace().intern(), s.name().intern(),
+                s.bundleNamespace().intern(), s.bundleName().intern(), s.gitRepo() == null ? null : s.gitRepo().intern(),
+                s.clusterNamespace().intern(), s.clusterName().intern(), s.deploymentId().intern(),
+                s.stagedDeploymentId().intern(), s.paused(), null);
     }
 
     /** Liveness: an agent's stream came back or the cluster went offline. */
