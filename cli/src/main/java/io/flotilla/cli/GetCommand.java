@@ -92,8 +92,7 @@ final class GetCommand implements Callable<Integer> {
                 case CLUSTER_GROUP -> List.of(s(Json.text(st.path("display"), "readyClusters")),
                         s(Json.text(st.path("display"), "readyBundles")), s(Json.text(st.path("display"), "state")));
                 case BUNDLE -> List.of(s(Json.text(st.path("display"), "readyClusters")), readyMessage(st));
-                case BUNDLE_DEPLOYMENT -> List.of(s(Json.text(st.path("display"), "deployed")),
-                        s(Json.text(st.path("display"), "monitored")), s(Json.text(st.path("display"), "state")));
+                case BUNDLE_DEPLOYMENT -> bdColumns(o);
                 case CLUSTER_REGISTRATION_TOKEN -> List.of(s(Json.text(st, "expiresAt")));
                 case SECRET -> {
                     List<String> keys = new ArrayList<>();
@@ -104,6 +103,18 @@ final class GetCommand implements Callable<Integer> {
             rows.add(row);
         }
         return Tables.render(rows);
+    }
+
+    /** Deployed, Monitored (the agent's conditions) and the state of §6.1, computed as status aggregation does. */
+    private static List<String> bdColumns(JsonNode bd) {
+        JsonNode st = bd.path("status");
+        var state = io.flotilla.manager.status.BdState.of(io.flotilla.manager.statusapi.BdSnapshots.from(bd));
+        return List.of(conditionText(st, "Deployed"), conditionText(st, "Monitored"), state.state().wireName());
+    }
+
+    private static String conditionText(JsonNode status, String type) {
+        String value = io.flotilla.manager.api.Conditions.get(status, type);
+        return value == null ? "" : value.equals("True") ? "True" : "False";
     }
 
     private static String readyMessage(JsonNode status) {

@@ -88,8 +88,10 @@ final class StatusCommand implements Callable<Integer> {
                         }
                     });
                     resp.exceptionHandler(e -> {
-                        System.err.println("error: status stream broke: " + e.getMessage());
-                        done.complete(1);
+                        if (!done.isDone()) {
+                            System.err.println("error: status stream broke: " + e.getMessage());
+                            done.complete(1);
+                        }
                     });
                 })
                 .onFailure(e -> {

@@ -200,5 +200,19 @@ class StatusScenariosIT {
         assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .contains("GITREPO", "BUNDLEDEPLOYMENTS-READY")
                 .containsPattern("fleet-default/qa\\s+3/3\\s+2/2\\s+Ready");
+
+        // ... and bin/flotilla get shows each BD's state.
+        out.reset();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = io.flotilla.cli.FlotillaCli.commandLine().execute("get", "bundledeployments", "-A", "--server",
+                    "http://127.0.0.1:" + fleet.manager.port());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .containsPattern("qa-b\\s+True\\s+True\\s+Ready")
+                .doesNotContain("qa-a   True   True   WaitApplied");
     }
 }
