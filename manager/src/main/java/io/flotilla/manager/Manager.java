@@ -21,7 +21,6 @@ import io.flotilla.manager.store.MvStoreStore;
 import io.flotilla.manager.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -44,14 +43,14 @@ public final class Manager {
     private final ManagerConfig config;
     private final Vertx vertx;
     private final Store store;
-    private final WorkerExecutor storePool;
+    private final Blocking storePool;
     private final AgentStreamServer agents;
     private final ClusterLiveness liveness;
     private final DeploymentController deployments;
     private final StatusHub statusHub;
     private final StatusController status;
     private final GitRepoController gitRepos;
-    private final WorkerExecutor gitPool;
+    private final Blocking gitPool;
     private final AtomicBoolean ready = new AtomicBoolean();
     private HttpServer http;
     private long sweepTimer = -1;
@@ -60,8 +59,8 @@ public final class Manager {
         this.config = config;
         this.vertx = vertx;
         this.store = store;
-        this.storePool = vertx.createSharedWorkerExecutor("flotilla-store", 4);
-        Blocking blocking = new Blocking(storePool);
+        this.storePool = new Blocking(vertx, "flotilla-store", 4);
+        Blocking blocking = storePool;
         Clock clock = Clock.systemUTC();
         RegistrationService registration = new RegistrationService(store, clock);
         this.statusHub = new StatusHub();
@@ -83,8 +82,8 @@ public final class Manager {
         AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report);
         agents.setHandler(delivery);
         store.addListener(delivery);
-        this.gitPool = vertx.createSharedWorkerExecutor("flotilla-git", 2);
-        this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, new Blocking(gitPool),
+        this.gitPool = new Blocking(vertx, "flotilla-git", 2);
+        this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, gitPool,
                 JGitFetcher.create(config.dataDir().resolve("git-cache")), BundleScanner.create(), clock);
         store.addListener(gitRepos);
     }
@@ -190,9 +189,9 @@ public final class Manager {
         Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(1, TimeUnit.SECONDS);
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
         CompletableFuture<Void> done = new CompletableFuture<>();
-        closed.eventually(() -> gitPool.close())
-                .eventually(() -> storePool.close())
-                .eventually(() -> vertx.executeBlocking(() -> {
+        closed.eventually(() -> vertx.executeBlocking(() -> {
+                    gitPool.close();
+                    storePool.close();
                     store.close();
                     return null;
                 }))

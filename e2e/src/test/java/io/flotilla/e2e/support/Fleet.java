@@ -102,10 +102,20 @@ public final class Fleet implements AutoCloseable {
         return manager.store().get(new ObjectKey(kind, NS, name)).orElseThrow();
     }
 
+    /** Read-modify-write as a client does: retried when the manager wrote the Cluster's status in between. */
     public void relabel(String cluster, Map<String, String> labels) {
-        ObjectNode c = object(Kind.CLUSTER, cluster);
-        Json.metadata(c).set("labels", Json.MAPPER.valueToTree(labels));
-        manager.store().update(c);
+        for (int attempt = 0; ; attempt++) {
+            ObjectNode c = object(Kind.CLUSTER, cluster);
+            Json.metadata(c).set("labels", Json.MAPPER.valueToTree(labels));
+            try {
+                manager.store().update(c);
+                return;
+            } catch (io.flotilla.manager.store.StoreException.Conflict e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

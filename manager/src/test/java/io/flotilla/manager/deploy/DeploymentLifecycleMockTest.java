@@ -83,9 +83,8 @@ class DeploymentLifecycleMockTest {
         var targets = BundleTargetsBuilder.build(BundleDeploymentOptions.empty(), false, customizations, overrideTargets, DEV);
         ObjectNode bundle = BundleObjects.toObject(NS, name, Map.of("flotilla.io/repo-name", "repo"), targets, null,
                 resources, DeploymentIds.manifestId(resources), List.of());
-        var existing = manager.store().get(new ObjectKey(Kind.BUNDLE, NS, name));
-        if (existing.isPresent()) {
-            manager.store().update(bundle);
+        if (manager.store().get(new ObjectKey(Kind.BUNDLE, NS, name)).isPresent()) {
+            manager.store().update(bundle); // no resourceVersion: a plain replace, like the git controller's
         } else {
             manager.store().create(bundle);
         }
@@ -96,10 +95,15 @@ class DeploymentLifecycleMockTest {
                 .map(Json::name).sorted().toList();
     }
 
+    /** Read-modify-write as a client does: retried when the manager wrote the Cluster's status in between. */
     private void relabel(String cluster, Map<String, String> labels) {
-        ObjectNode c = manager.store().get(new ObjectKey(Kind.CLUSTER, NS, cluster)).orElseThrow();
-        Json.metadata(c).set("labels", Json.MAPPER.valueToTree(labels));
-        manager.store().update(c);
+        await().atMost(Duration.ofSeconds(5)).ignoreException(io.flotilla.manager.store.StoreException.Conflict.class)
+                .until(() -> {
+                    ObjectNode c = manager.store().get(new ObjectKey(Kind.CLUSTER, NS, cluster)).orElseThrow();
+                    Json.metadata(c).set("labels", Json.MAPPER.valueToTree(labels));
+                    manager.store().update(c);
+                    return true;
+                });
     }
 
     private static BundleTarget doNotDeploy(String name, String clusterName) {

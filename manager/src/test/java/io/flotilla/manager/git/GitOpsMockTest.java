@@ -135,9 +135,14 @@ class GitOpsMockTest {
         createGitRepo("1s", false, "git-auth");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(bundles()).hasSize(2));
         post("/api/v1/namespaces/" + NS + "/secrets", "{\"metadata\":{\"name\":\"wrong\"},\"stringData\":{\"username\":\"fleet\",\"password\":\"nope\"}}");
-        ObjectNode gitRepo = manager.store().get(new ObjectKey(Kind.GIT_REPO, NS, "apps")).orElseThrow();
-        ((ObjectNode) gitRepo.path("spec")).put("clientSecretName", "wrong");
-        manager.store().update(gitRepo);
+        // read-modify-write, retried when the controller wrote the GitRepo's status in between
+        await().atMost(Duration.ofSeconds(5)).ignoreException(io.flotilla.manager.store.StoreException.Conflict.class)
+                .until(() -> {
+                    ObjectNode gitRepo = manager.store().get(new ObjectKey(Kind.GIT_REPO, NS, "apps")).orElseThrow();
+                    ((ObjectNode) gitRepo.path("spec")).put("clientSecretName", "wrong");
+                    manager.store().update(gitRepo);
+                    return true;
+                });
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode status = gitRepoStatus();
             assertThat(Conditions.get(status, "Stalled")).isEqualTo("True");
