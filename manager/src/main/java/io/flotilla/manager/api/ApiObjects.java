@@ -9,24 +9,19 @@ import java.util.Optional;
 
 /**
  * Helpers for API objects held as Jackson trees ({@code {apiVersion, kind, metadata, spec, status}}),
- * shared by the stores and the REST layer. One {@link ObjectMapper} serves the whole manager.
+ * with the strict checks the stores need; the general accessors are {@link Json}'s.
  */
 public final class ApiObjects {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The manager's one mapper (see {@link Json}). */
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     private ApiObjects() {
     }
 
     /** A new, empty object of {@code kind} named {@code namespace/name}, with its apiVersion and kind set. */
     public static ObjectNode newObject(Kind kind, String namespace, String name) {
-        ObjectNode object = MAPPER.createObjectNode();
-        object.put("apiVersion", kind.apiVersion());
-        object.put("kind", kind.kindName());
-        ObjectNode metadata = object.putObject("metadata");
-        metadata.put("namespace", namespace);
-        metadata.put("name", name);
-        return object;
+        return Json.newObject(kind, namespace, name);
     }
 
     /** Parses a JSON document that must be an object. */
@@ -77,8 +72,7 @@ public final class ApiObjects {
 
     /** The {@code metadata} object, created when absent (or when it is not an object). */
     public static ObjectNode metadata(ObjectNode object) {
-        JsonNode metadata = object.get("metadata");
-        return metadata instanceof ObjectNode existing ? existing : object.putObject("metadata");
+        return Json.metadata(object);
     }
 
     /** {@code metadata.resourceVersion} when present and non-empty. */
