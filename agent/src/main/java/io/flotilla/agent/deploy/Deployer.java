@@ -9,11 +9,13 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.flotilla.agent.drift.ComparePatches;
 import io.flotilla.agent.drift.DriftDetector;
 import io.flotilla.agent.drift.ThreeWayMerge;
+import io.flotilla.agent.hooks.HelmHooks;
 import io.flotilla.agent.model.Json;
 import io.flotilla.agent.model.Maps;
 import io.flotilla.agent.model.ObjectRef;
 import io.flotilla.agent.model.Ownership;
 import io.flotilla.agent.status.ApplyFailure;
+import io.flotilla.bundle.options.BundleDeploymentOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,6 +48,7 @@ public final class Deployer {
     private final ApiResources api;
     private final OwnershipStore store;
     private final String agentNamespace;
+    private final HookRunner hookRunner;
 
     public Deployer(KubernetesClient client) {
         this(client, DEFAULT_AGENT_NAMESPACE);
@@ -56,6 +59,7 @@ public final class Deployer {
         this.api = new ApiResources(client);
         this.store = new OwnershipStore(client, agentNamespace);
         this.agentNamespace = agentNamespace;
+        this.hookRunner = new HookRunner(api);
     }
 
     /** BD name → ownership record, read from the cluster (what a restarted agent holds). */
@@ -70,7 +74,9 @@ public final class Deployer {
     /**
      * Applies the request. Idempotent: with the same deploymentID and nothing drifted it writes nothing. API errors
      * do not throw; they are returned in the outcome (with {@code failure} set) and the other objects are still
-     * applied.
+     * applied. Helm hooks ({@link HookRunner}) are not applied as objects: a new deploymentID runs the pre-phase
+     * hooks before the objects (none are applied when one fails) and the post-phase hooks after them; with
+     * {@code helm.atomic} a failed upgrade re-applies the previous deployment ({@link #rollBack}).
      */
     public ApplyOutcome apply(DeploymentRequest request) {
         String bd = request.bdName();
@@ -87,29 +93,51 @@ public final class Deployer {
         ComparePatches comparePatches = ComparePatches.of(request.options().diff() == null ? null
                 : request.options().diff().comparePatches());
 
+        HookRunner.Run hooks = hookRunner.forApply(request, previous);
+
         Progress progress = new Progress();
         try {
             ensureNamespace(request);
         } catch (KubernetesClientException e) {
             progress.errors.add(error(new ObjectRef("v1", "Namespace", "", request.targetNamespace()), e));
         }
-        Set<String> kindsDefinedHere = kindsDefinedBy(request.objects());
-        for (Map<String, Object> object : applyOrder(request.objects())) {
+        // The same deploymentID again (reconcile, restart, drift correction) never re-runs hooks.
+        ObjectError hookError = sameDeployment ? hooks.invalid() : hooks.runPre();
+        List<Map<String, Object>> objects = hookError == null ? hooks.objects() : List.of();
+        Set<String> kindsDefinedHere = kindsDefinedBy(objects);
+        for (Map<String, Object> object : applyOrder(objects)) {
             applyObject(bd, object, sameDeployment, comparePatches, kindsDefinedHere, progress);
         }
 
         Set<ObjectRef> desired = request.objects().stream().map(ObjectRef::of).collect(Collectors.toSet());
-        List<ObjectRef> stale = previous.map(OwnedState::owned).orElse(List.of()).stream()
-                .filter(ref -> !desired.contains(ref)).toList();
+        List<ObjectRef> stale = hookError != null ? List.of() : previous.map(OwnedState::owned).orElse(List.of())
+                .stream().filter(ref -> !desired.contains(ref)).toList();
         progress.owned.addAll(deleteOwned(bd, stale, request.options().deleteCRDResources(), progress.pruned,
                 progress.errors));
+        if (hookError != null) {
+            // As Helm: a failed pre-phase hook leaves the release's objects as they were.
+            progress.errors.add(hookError);
+            progress.owned.addAll(previous.map(OwnedState::owned).orElse(List.of()));
+        } else if (!sameDeployment && progress.errors.isEmpty()) {
+            Optional.ofNullable(hooks.runPost()).ifPresent(progress.errors::add);
+        }
 
         ApplyFailure failure = failure(progress.errors);
+        BundleDeploymentOptions recordedOptions = request.options();
+        List<Map<String, Object>> recordedObjects = request.objects();
+        if (failure != null && !sameDeployment && hooks.atomic() && hooks.upgrade()) {
+            ApplyFailure rolledBack = rollBack(bd, previous.get(), request, comparePatches, progress, failure);
+            if (rolledBack.kind() == ApplyFailure.Kind.NOT_INSTALLED) {
+                recordedOptions = previous.get().options();
+                recordedObjects = previous.get().objects();
+            }
+            failure = rolledBack;
+        }
         String applied = failure != null && failure.kind() == ApplyFailure.Kind.ERR_APPLIED
                 ? previous.map(OwnedState::deploymentId).orElse("") : request.deploymentId();
         try {
             store.save(new OwnedState(bd, applied, request.deploymentId(), List.copyOf(progress.owned),
-                    request.options(), request.objects()));
+                    recordedOptions, recordedObjects));
         } catch (KubernetesClientException e) {
             ObjectError error = error(OwnershipStore.recordRef(agentNamespace, bd), e);
             progress.errors.add(error);
@@ -133,6 +161,42 @@ public final class Deployer {
         final List<ObjectRef> pruned = new ArrayList<>();
         final Set<ObjectRef> owned = new LinkedHashSet<>();
         final List<ObjectError> errors = new ArrayList<>();
+    }
+
+    /**
+     * {@code helm.atomic} after a failed upgrade: puts the previous deployment's objects back (three-way merge from
+     * what the failed attempt wrote) and deletes the objects only the failed attempt added; no hooks run (Helm
+     * would run rollback hooks, which Flotilla ignores). Returns Helm's "failed and rolled back due to atomic"
+     * failure, {@code NotReady} as in §7.1, or an {@code ErrApplied} failure naming both errors when the rollback
+     * itself failed. {@code progress} then describes the rolled-back state.
+     */
+    private ApplyFailure rollBack(String bd, OwnedState previous, DeploymentRequest request,
+                                  ComparePatches comparePatches, Progress progress, ApplyFailure failure) {
+        LOG.info("BundleDeployment {}: upgrade to deploymentID {} failed, rolling back to {} (atomic): {}", bd,
+                request.deploymentId(), previous.deploymentId(), failure.message());
+        Progress rollback = new Progress();
+        List<Map<String, Object>> objects = HelmHooks.releaseObjects(previous.objects());
+        Set<String> kindsDefinedHere = kindsDefinedBy(objects);
+        for (Map<String, Object> object : applyOrder(objects)) {
+            applyObject(bd, object, false, comparePatches, kindsDefinedHere, rollback);
+        }
+        Set<ObjectRef> keep = objects.stream().map(ObjectRef::of).collect(Collectors.toSet());
+        Set<ObjectRef> written = new LinkedHashSet<>(progress.owned);
+        written.addAll(previous.owned());
+        List<ObjectRef> added = written.stream().filter(ref -> !keep.contains(ref)).toList();
+        rollback.owned.addAll(deleteOwned(bd, added, request.options().deleteCRDResources(), rollback.pruned,
+                rollback.errors));
+        progress.created.addAll(rollback.created);
+        progress.patched.addAll(rollback.patched);
+        progress.pruned.addAll(rollback.pruned);
+        progress.owned.clear();
+        progress.owned.addAll(rollback.owned);
+        progress.errors.addAll(rollback.errors);
+        if (!rollback.errors.isEmpty()) {
+            return ApplyFailure.errApplied(failure.message() + "; rolling back due to atomic failed: "
+                    + rollback.errors.stream().map(ObjectError::message).collect(Collectors.joining("; ")));
+        }
+        return ApplyFailure.notInstalled("failed and rolled back due to atomic: " + failure.message());
     }
 
     /**
@@ -186,6 +250,17 @@ public final class Deployer {
             return;
         }
         if (!keepResources) {
+            // Helm runs pre-delete hooks before and post-delete hooks after deleting; a failed pre-delete hook
+            // keeps everything.
+            HookRunner.Run hooks = hookRunner.forDelete(state.get());
+            if (hooks.invalid() != null) {
+                LOG.warn("deleting BundleDeployment {} without running its delete hooks: {}", bdName,
+                        hooks.invalid().message());
+            }
+            ObjectError preDelete = hooks.invalid() == null ? hooks.runPreDelete() : null;
+            if (preDelete != null) {
+                throw new DeploymentException("deleting BundleDeployment " + bdName + ": " + preDelete.message());
+            }
             List<ObjectError> errors = new ArrayList<>();
             List<ObjectRef> deleted = new ArrayList<>();
             List<ObjectRef> remaining = deleteOwned(bdName, state.get().owned(), deleteCrdResources, deleted, errors);
@@ -197,6 +272,10 @@ public final class Deployer {
                         + errors.stream().map(ObjectError::message).collect(Collectors.joining("; ")));
             }
             LOG.info("deleted BundleDeployment {}: {} objects removed", bdName, deleted.size());
+            ObjectError postDelete = hooks.invalid() == null ? hooks.runPostDelete() : null;
+            if (postDelete != null) {
+                LOG.warn("deleted BundleDeployment {}, but {}", bdName, postDelete.message());
+            }
         } else {
             LOG.info("deleted BundleDeployment {}: keepResources, objects left in place", bdName);
         }

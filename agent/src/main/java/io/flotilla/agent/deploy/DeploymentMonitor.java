@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.flotilla.agent.drift.ComparePatches;
 import io.flotilla.agent.drift.DriftDetector;
 import io.flotilla.agent.drift.ModifiedEntry;
+import io.flotilla.agent.hooks.HelmHooks;
 import io.flotilla.agent.model.Maps;
 import io.flotilla.agent.model.ObjectRef;
 import io.flotilla.agent.model.Ownership;
@@ -89,7 +90,7 @@ public final class DeploymentMonitor implements AutoCloseable {
         tracked.put(bd, state);
         bdByLabel.put(Ownership.labelValue(bd), bd);
         Set<ObjectRef> kinds = new LinkedHashSet<>(state.owned());
-        state.request().objects().forEach(o -> kinds.add(ObjectRef.of(o)));
+        HelmHooks.releaseObjects(state.request().objects()).forEach(o -> kinds.add(ObjectRef.of(o)));
         kinds.forEach(this::ensureInformer);
     }
 
@@ -163,7 +164,8 @@ public final class DeploymentMonitor implements AutoCloseable {
         String bd = state.request().bdName();
         var options = state.request().options();
         ComparePatches comparePatches = ComparePatches.of(options.diff() == null ? null : options.diff().comparePatches());
-        List<Map<String, Object>> desired = state.request().objects();
+        // Helm hooks are run by the Deployer, not part of the release: neither desired nor counted.
+        List<Map<String, Object>> desired = HelmHooks.releaseObjects(state.request().objects());
         List<ObjectRef> desiredRefs = desired.stream().map(ObjectRef::of).toList();
         Set<ObjectRef> refs = new LinkedHashSet<>(desiredRefs);
         refs.addAll(state.owned());

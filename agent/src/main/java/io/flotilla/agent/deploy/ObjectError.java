@@ -6,11 +6,14 @@ import java.util.Locale;
 /** An object the agent could not apply or delete, with the API server's message and HTTP code (0 if none). */
 public record ObjectError(ObjectRef ref, int code, String message) {
 
-    /** Errors the object itself causes (§7.1's "known" failures): the BD becomes NotReady, not ErrApplied. */
+    /**
+     * Errors the object itself causes and the other §7.1 "known" failures (a Helm hook that timed out): the BD
+     * becomes NotReady, not ErrApplied.
+     */
     public boolean objectInvalid() {
         String m = message.toLowerCase(Locale.ROOT);
         return code == 422 || m.contains("field is immutable") || m.contains("unknown field")
-                || m.contains("error validating");
+                || m.contains("error validating") || m.contains(HookRunner.TIMED_OUT);
     }
 
     @Override
