@@ -108,7 +108,8 @@ public final class BundleRenderer {
                 String origin = chartOrigin(style);
                 // CRDs are not post-rendered, as with helm install
                 objects.addAll(ChartCrds.collect(chartDir, chartPrefix(style), directory("chart-crds")));
-                String output = HelmTemplater.template(chartDir, releaseName(), namespace(), valuesFile(), origin);
+                String output = HelmTemplater.template(chartDir, releaseName(), namespace(), valuesFile(), origin,
+                        scratch);
                 objects.addAll(style.isKustomize()
                         ? kustomize(style.kustomizeDir(), output)
                         : ManifestParser.parseRendered(origin, output));
@@ -188,7 +189,8 @@ public final class BundleRenderer {
             chart.put(BundleStyle.CHART_YAML, chartYaml.getBytes(StandardCharsets.UTF_8));
             Path chartDir = directory("raw-chart");
             BundleFiles.of(chart).writeTo(chartDir);
-            String output = HelmTemplater.template(chartDir, releaseName(), namespace(), valuesFile(), "templates/");
+            String output = HelmTemplater.template(chartDir, releaseName(), namespace(), valuesFile(), "templates/",
+                    scratch);
             return ManifestParser.parseRendered("templates/", output);
         }
 
