@@ -3,6 +3,9 @@ package io.flotilla.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flotilla.e2e.support.Fleet;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +28,8 @@ import static org.awaitility.Awaitility.await;
  */
 class HelmKustomizeDeploysIT {
     private static final Path EXAMPLES = Path.of("../bundle/src/test/resources/examples");
+    /** pre-install/pre-upgrade Job (weight -5, hook-succeeded), post-install Job, test Pod, one ConfigMap. */
+    private static final Path HOOKS_CHART = Path.of("src/test/resources/charts/hooks");
 
     @TempDir
     Path dir;
@@ -100,5 +105,61 @@ class HelmKustomizeDeploysIT {
     void kustomizeBundleDeploysAndReportsReadiness() {
         Assumptions.assumeTrue(kustomizeAvailable(), "neither kustomize nor kubectl is on the PATH");
         deploysAndBecomesReady("apps-kustomize", "guestbook-kustomize");
+    }
+
+    /** Plays the Job controller, which the mock API server does not run: sets Complete or Failed. */
+    private static void finishJob(KubernetesClient kube, String namespace, String name, boolean succeed) {
+        Job job = kube.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+        job.setStatus(new JobStatusBuilder().withConditions(succeed
+                ? new JobConditionBuilder().withType("Complete").withStatus("True").build()
+                : new JobConditionBuilder().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded")
+                        .withMessage("Job has reached the specified backoff limit").build()).build());
+        kube.batch().v1().jobs().inNamespace(namespace).resource(job).updateStatus();
+    }
+
+    @Test
+    void helmChartHooksRunInPhasesAroundTheObjects() throws Exception {
+        KubernetesClient kube = fleet.clusters.get("c1").client();
+        var jobs = kube.batch().v1().jobs().inNamespace("hooks-demo");
+        var config = kube.configMaps().inNamespace("hooks-demo").withName("app-config");
+        fleet.git.copy(HOOKS_CHART, "hooks");
+
+        await("pre-install hook created").atMost(Duration.ofSeconds(60))
+                .until(() -> jobs.withName("hooks-migrate").get() != null);
+        assertThat(config.get()).as("the chart's objects wait for the pre-install hook").isNull();
+        finishJob(kube, "hooks-demo", "hooks-migrate", true);
+
+        await("post-install hook created").atMost(Duration.ofSeconds(30))
+                .until(() -> jobs.withName("hooks-smoke").get() != null);
+        assertThat(config.get()).as("objects applied before the post-install hook").isNotNull();
+        assertThat(jobs.withName("hooks-migrate").get()).as("hook-succeeded: deleted").isNull();
+        finishJob(kube, "hooks-demo", "hooks-smoke", true);
+
+        await("hooks bundle applied and ready").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode status = fleet.bd("apps-hooks", "c1").path("status");
+            assertThat(status.path("appliedDeploymentID").asText()).as(status.toString())
+                    .isEqualTo(fleet.bd("apps-hooks", "c1").path("spec").path("deploymentID").asText());
+            assertThat(status.path("ready").asBoolean()).as(status.toString()).isTrue();
+            assertThat(status.path("resources").findValuesAsText("name")).as("hooks are not resources of the BD")
+                    .containsExactly("app-config");
+        });
+        assertThat(kube.pods().inNamespace("hooks-demo").withName("hooks-test-connection").get())
+                .as("test hooks are never applied").isNull();
+        assertThat(jobs.withName("hooks-smoke").get().getMetadata().getLabels())
+                .containsEntry("flotilla.io/bundledeployment", "apps-hooks");
+
+        // An upgrade runs the pre-upgrade hook; when it fails nothing of the new version is applied.
+        fleet.git.write("hooks/values.yaml", "message: changed\n");
+        await("pre-upgrade hook created").atMost(Duration.ofSeconds(60))
+                .until(() -> jobs.withName("hooks-migrate").get() != null);
+        finishJob(kube, "hooks-demo", "hooks-migrate", false);
+        await("failed hook reported").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode bd = fleet.bd("apps-hooks", "c1");
+            assertThat(bd.path("status").toString()).contains("pre-upgrade hook job.batch hooks-demo/hooks-migrate "
+                    + "failed: BackoffLimitExceeded: Job has reached the specified backoff limit");
+            assertThat(bd.path("status").path("appliedDeploymentID").asText())
+                    .isNotEqualTo(bd.path("spec").path("deploymentID").asText());
+        });
+        assertThat(config.get().getData()).containsEntry("message", "hello");
     }
 }
