@@ -195,12 +195,40 @@ public final class KubeApiServer implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Waits until every request completed before this call is in the audit log (the log is written as requests
+     * complete): sends a marker request and waits for its event. Call it before counting requests.
+     */
+    public void awaitAuditBarrier() {
+        String marker = "audit-barrier-" + randomToken().substring(0, 12);
+        try {
+            client().namespaces().withName(marker).get();
+        } catch (RuntimeException ignored) {
+            // the request is what matters, not its answer
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (requests(e -> e.path("requestURI").asText().contains(marker)).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("audit event of " + marker + " not written within 10 s");
+            }
+            try {
+                Thread.sleep(20); // polling a file another process appends to
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Write requests (create, update, patch and apply, delete) of {@code user} so far. */
     public List<JsonNode> writes(User user) {
         return requests(user).stream().filter(KubeApiServer::isWrite).toList();
     }
 
     public static boolean isWrite(JsonNode auditEvent) {
+        if (auditEvent.path("requestURI").asText().contains("dryRun=All")) {
+            return false; // a server-side dry run persists nothing
+        }
         return switch (auditEvent.path("verb").asText()) {
             case "create", "update", "patch", "delete", "deletecollection" -> true;
             default -> false;

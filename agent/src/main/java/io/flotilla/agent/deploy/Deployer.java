@@ -6,14 +6,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.flotilla.agent.drift.ApplyPreview;
 import io.flotilla.agent.drift.ComparePatches;
 import io.flotilla.agent.drift.DriftDetector;
-import io.flotilla.agent.drift.ThreeWayMerge;
 import io.flotilla.agent.model.Json;
 import io.flotilla.agent.model.Maps;
 import io.flotilla.agent.model.ObjectRef;
 import io.flotilla.agent.model.Ownership;
 import io.flotilla.agent.status.ApplyFailure;
+import io.flotilla.bundle.options.BundleDeploymentOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies BundleDeployments to the downstream cluster the way kubectl's client-side apply does: create when
- * missing, otherwise a JSON merge patch from a three-way merge against the last-applied annotation; prunes
+ * Applies BundleDeployments to the downstream cluster with server-side apply (field manager {@code flotilla},
+ * conflicts forced: git wins; see {@link ServerSideApplier}); prunes
  * objects that left the bundle; deletes everything on BD deletion; keeps one ownership record per BD in the
  * cluster. Blocking: call it from a worker thread, one call per BD at a time.
  */
@@ -41,10 +42,12 @@ public final class Deployer {
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REPLACE_DELETE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final ApiResources api;
     private final OwnershipStore store;
+    private final ServerSideApplier applier;
     private final String agentNamespace;
 
     public Deployer(KubernetesClient client) {
@@ -54,8 +57,14 @@ public final class Deployer {
     public Deployer(KubernetesClient client, String agentNamespace) {
         this.client = client;
         this.api = new ApiResources(client);
+        this.applier = new ServerSideApplier(api);
         this.store = new OwnershipStore(client, agentNamespace);
         this.agentNamespace = agentNamespace;
+    }
+
+    /** What applying would make of a live object: the drift check {@link DeploymentMonitor} shares. */
+    ApplyPreview applyPreview() {
+        return applier;
     }
 
     /** BD name → ownership record, read from the cluster (what a restarted agent holds). */
@@ -94,8 +103,9 @@ public final class Deployer {
             progress.errors.add(error(new ObjectRef("v1", "Namespace", "", request.targetNamespace()), e));
         }
         Set<String> kindsDefinedHere = kindsDefinedBy(request.objects());
+        HelmFlags helm = HelmFlags.of(request.options());
         for (Map<String, Object> object : applyOrder(request.objects())) {
-            applyObject(bd, object, sameDeployment, comparePatches, kindsDefinedHere, progress);
+            applyObject(bd, object, sameDeployment, comparePatches, kindsDefinedHere, helm, progress);
         }
 
         Set<ObjectRef> desired = request.objects().stream().map(ObjectRef::of).collect(Collectors.toSet());
@@ -136,12 +146,14 @@ public final class Deployer {
     }
 
     /**
-     * Creates the object when missing; otherwise patches it when the three-way merge finds a difference. With the
-     * same deploymentID only drift is repaired, leaving comparePatches paths and ignored objects to whoever
-     * manages them. An object that exists without our label is reported, never taken over.
+     * Server-side applies the object (creating it when missing). With the same deploymentID only drift is
+     * repaired: an object that applying would not change gets no request that writes. An object that exists
+     * without our label is reported, never taken over, unless {@code helm.takeOwnership}; an immutable-field
+     * change fails the object unless {@code helm.force}, which deletes and re-creates it.
      */
     private void applyObject(String bd, Map<String, Object> object, boolean sameDeployment,
-                             ComparePatches comparePatches, Set<String> kindsDefinedHere, Progress progress) {
+                             ComparePatches comparePatches, Set<String> kindsDefinedHere, HelmFlags helm,
+                             Progress progress) {
         ObjectRef ref = ObjectRef.of(object);
         try {
             if (kindsDefinedHere.contains(ref.gvk())) {
@@ -150,28 +162,60 @@ public final class Deployer {
             Map<String, Object> prepared = Ownership.prepare(object, bd);
             Map<String, Object> live = api.get(ref);
             if (live == null) {
-                api.kind(ref).resource(api.fromMap(prepared)).create();
+                applier.apply(ref, prepared);
                 progress.created.add(ref);
                 progress.owned.add(ref);
                 return;
             }
             if (!Ownership.isOwnedBy(live, bd)) {
-                progress.errors.add(new ObjectError(ref, 409, ref.id() + " is not owned by us"));
-                return;
+                if (!helm.takeOwnership()) {
+                    progress.errors.add(new ObjectError(ref, 409, ref.id() + " is not owned by us"));
+                    return;
+                }
+                LOG.info("BundleDeployment {} takes ownership of {} (helm.takeOwnership)", bd, ref.id());
             }
             progress.owned.add(ref);
             if (sameDeployment && comparePatches.ignores(ref)) {
                 return;
             }
-            Map<String, Object> patch = sameDeployment ? DriftDetector.patch(ref, prepared, live, comparePatches)
-                    : ThreeWayMerge.patch(Ownership.lastApplied(live), prepared, live);
-            if (!patch.isEmpty()) {
-                api.object(ref).patch(PatchContext.of(PatchType.JSON_MERGE), Json.write(patch));
+            live = applier.takeOverClientSideApply(ref, live);
+            if (sameDeployment && Ownership.isOwnedBy(live, bd)
+                    && DriftDetector.patch(ref, applier.afterApply(ref, prepared, live), live, comparePatches).isEmpty()) {
+                return;
+            }
+            String before = Maps.string(live, "metadata", "resourceVersion");
+            Map<String, Object> result = applyOrReplace(bd, ref, prepared, helm.force());
+            if (!before.equals(Maps.string(result, "metadata", "resourceVersion"))) {
                 progress.patched.add(ref);
             }
         } catch (KubernetesClientException e) {
             progress.errors.add(error(ref, e));
             progress.owned.add(ref);
+        }
+    }
+
+    private Map<String, Object> applyOrReplace(String bd, ObjectRef ref, Map<String, Object> prepared, boolean force) {
+        try {
+            return applier.apply(ref, prepared);
+        } catch (KubernetesClientException e) {
+            if (!force || !ServerSideApplier.refusedAsInvalid(e)) {
+                throw e;
+            }
+            LOG.info("BundleDeployment {}: replacing {} (helm.force; {})", bd, ref.id(), error(ref, e).message());
+            applier.forget(ref);
+            api.object(ref).withTimeout(REPLACE_DELETE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .delete();
+            api.awaitGone(ref, REPLACE_DELETE_TIMEOUT);
+            return applier.apply(ref, prepared);
+        }
+    }
+
+    /** The helm options that change how objects are applied. */
+    private record HelmFlags(boolean force, boolean takeOwnership) {
+        static HelmFlags of(BundleDeploymentOptions options) {
+            var helm = options.helm();
+            return helm == null ? new HelmFlags(false, false)
+                    : new HelmFlags(Boolean.TRUE.equals(helm.force()), Boolean.TRUE.equals(helm.takeOwnership()));
         }
     }
 
@@ -220,6 +264,7 @@ public final class Deployer {
                 Map<String, Object> live = api.get(ref);
                 if (live != null && Ownership.isOwnedBy(live, bd)) {
                     api.object(ref).delete();
+                    applier.forget(ref);
                     deleted.add(ref);
                 }
             } catch (KubernetesClientException e) {

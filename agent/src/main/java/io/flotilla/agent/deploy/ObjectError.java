@@ -9,6 +9,9 @@ public record ObjectError(ObjectRef ref, int code, String message) {
     /** Errors the object itself causes (§7.1's "known" failures): the BD becomes NotReady, not ErrApplied. */
     public boolean objectInvalid() {
         String m = message.toLowerCase(Locale.ROOT);
+        if (m.contains("denied request") || m.contains("denied the request")) {
+            return false; // admission policy or webhook: the cluster refuses, the object is not malformed
+        }
         return code == 422 || m.contains("field is immutable") || m.contains("unknown field")
                 || m.contains("error validating");
     }
