@@ -69,6 +69,18 @@ final class ApiResources {
         }
     }
 
+    /** Waits until {@code ref} no longer exists (finalizers done); throws when it still does after {@code timeout}. */
+    void awaitGone(ObjectRef ref, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (get(ref) != null) {
+            if (System.nanoTime() > deadline) {
+                throw new KubernetesClientException(ref.id() + " still exists " + timeout.toSeconds()
+                        + " s after its deletion");
+            }
+            LockSupport.parkNanos(DISCOVERY_POLL.toNanos());
+        }
+    }
+
     Resource<GenericKubernetesResource> object(ObjectRef ref) {
         var kind = kind(ref);
         return ref.clusterScoped() ? kind.withName(ref.name()) : kind.inNamespace(ref.namespace()).withName(ref.name());

@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.flotilla.agent.drift.ApplyPreview;
 import io.flotilla.agent.drift.ComparePatches;
 import io.flotilla.agent.drift.DriftDetector;
-import io.flotilla.agent.drift.ThreeWayMerge;
 import io.flotilla.agent.hooks.HelmHooks;
 import io.flotilla.agent.model.Json;
 import io.flotilla.agent.model.Maps;
@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies BundleDeployments to the downstream cluster the way kubectl's client-side apply does: create when
- * missing, otherwise a JSON merge patch from a three-way merge against the last-applied annotation; prunes
+ * Applies BundleDeployments to the downstream cluster with server-side apply (field manager {@code flotilla},
+ * conflicts forced: git wins; see {@link ServerSideApplier}); prunes
  * objects that left the bundle; deletes everything on BD deletion; keeps one ownership record per BD in the
  * cluster. Blocking: call it from a worker thread, one call per BD at a time.
  */
@@ -43,10 +43,12 @@ public final class Deployer {
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REPLACE_DELETE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final ApiResources api;
     private final OwnershipStore store;
+    private final ServerSideApplier applier;
     private final String agentNamespace;
     private final HookRunner hookRunner;
 
@@ -57,9 +59,15 @@ public final class Deployer {
     public Deployer(KubernetesClient client, String agentNamespace) {
         this.client = client;
         this.api = new ApiResources(client);
+        this.applier = new ServerSideApplier(api);
         this.store = new OwnershipStore(client, agentNamespace);
         this.agentNamespace = agentNamespace;
         this.hookRunner = new HookRunner(api);
+    }
+
+    /** What applying would make of a live object: the drift check {@link DeploymentMonitor} shares. */
+    ApplyPreview applyPreview() {
+        return applier;
     }
 
     /** BD name → ownership record, read from the cluster (what a restarted agent holds). */
@@ -105,8 +113,9 @@ public final class Deployer {
         ObjectError hookError = sameDeployment ? hooks.invalid() : hooks.runPre();
         List<Map<String, Object>> objects = hookError == null ? hooks.objects() : List.of();
         Set<String> kindsDefinedHere = kindsDefinedBy(objects);
+        HelmFlags helm = HelmFlags.of(request.options());
         for (Map<String, Object> object : applyOrder(objects)) {
-            applyObject(bd, object, sameDeployment, comparePatches, kindsDefinedHere, progress);
+            applyObject(bd, object, sameDeployment, comparePatches, kindsDefinedHere, helm, progress);
         }
 
         Set<ObjectRef> desired = request.objects().stream().map(ObjectRef::of).collect(Collectors.toSet());
@@ -164,11 +173,11 @@ public final class Deployer {
     }
 
     /**
-     * {@code helm.atomic} after a failed upgrade: puts the previous deployment's objects back (three-way merge from
-     * what the failed attempt wrote) and deletes the objects only the failed attempt added; no hooks run (Helm
-     * would run rollback hooks, which Flotilla ignores). Returns Helm's "failed and rolled back due to atomic"
-     * failure, {@code NotReady} as in §7.1, or an {@code ErrApplied} failure naming both errors when the rollback
-     * itself failed. {@code progress} then describes the rolled-back state.
+     * {@code helm.atomic} after a failed upgrade: applies the previous deployment's objects again (server-side
+     * apply drops the fields only the failed attempt set) and deletes the objects only the failed attempt added; no
+     * hooks run (Helm would run rollback hooks, which Flotilla ignores). Returns Helm's "failed and rolled back due
+     * to atomic" failure, {@code NotReady} as in §7.1, or an {@code ErrApplied} failure naming both errors when the
+     * rollback itself failed. {@code progress} then describes the rolled-back state.
      */
     private ApplyFailure rollBack(String bd, OwnedState previous, DeploymentRequest request,
                                   ComparePatches comparePatches, Progress progress, ApplyFailure failure) {
@@ -177,8 +186,9 @@ public final class Deployer {
         Progress rollback = new Progress();
         List<Map<String, Object>> objects = HelmHooks.releaseObjects(previous.objects());
         Set<String> kindsDefinedHere = kindsDefinedBy(objects);
+        HelmFlags helm = HelmFlags.of(request.options());
         for (Map<String, Object> object : applyOrder(objects)) {
-            applyObject(bd, object, false, comparePatches, kindsDefinedHere, rollback);
+            applyObject(bd, object, false, comparePatches, kindsDefinedHere, helm, rollback);
         }
         Set<ObjectRef> keep = objects.stream().map(ObjectRef::of).collect(Collectors.toSet());
         Set<ObjectRef> written = new LinkedHashSet<>(progress.owned);
@@ -200,12 +210,14 @@ public final class Deployer {
     }
 
     /**
-     * Creates the object when missing; otherwise patches it when the three-way merge finds a difference. With the
-     * same deploymentID only drift is repaired, leaving comparePatches paths and ignored objects to whoever
-     * manages them. An object that exists without our label is reported, never taken over.
+     * Server-side applies the object (creating it when missing). With the same deploymentID only drift is
+     * repaired: an object that applying would not change gets no request that writes. An object that exists
+     * without our label is reported, never taken over, unless {@code helm.takeOwnership}; an immutable-field
+     * change fails the object unless {@code helm.force}, which deletes and re-creates it.
      */
     private void applyObject(String bd, Map<String, Object> object, boolean sameDeployment,
-                             ComparePatches comparePatches, Set<String> kindsDefinedHere, Progress progress) {
+                             ComparePatches comparePatches, Set<String> kindsDefinedHere, HelmFlags helm,
+                             Progress progress) {
         ObjectRef ref = ObjectRef.of(object);
         try {
             if (kindsDefinedHere.contains(ref.gvk())) {
@@ -214,28 +226,60 @@ public final class Deployer {
             Map<String, Object> prepared = Ownership.prepare(object, bd);
             Map<String, Object> live = api.get(ref);
             if (live == null) {
-                api.kind(ref).resource(api.fromMap(prepared)).create();
+                applier.apply(ref, prepared);
                 progress.created.add(ref);
                 progress.owned.add(ref);
                 return;
             }
             if (!Ownership.isOwnedBy(live, bd)) {
-                progress.errors.add(new ObjectError(ref, 409, ref.id() + " is not owned by us"));
-                return;
+                if (!helm.takeOwnership()) {
+                    progress.errors.add(new ObjectError(ref, 409, ref.id() + " is not owned by us"));
+                    return;
+                }
+                LOG.info("BundleDeployment {} takes ownership of {} (helm.takeOwnership)", bd, ref.id());
             }
             progress.owned.add(ref);
             if (sameDeployment && comparePatches.ignores(ref)) {
                 return;
             }
-            Map<String, Object> patch = sameDeployment ? DriftDetector.patch(ref, prepared, live, comparePatches)
-                    : ThreeWayMerge.patch(Ownership.lastApplied(live), prepared, live);
-            if (!patch.isEmpty()) {
-                api.object(ref).patch(PatchContext.of(PatchType.JSON_MERGE), Json.write(patch));
+            live = applier.takeOverClientSideApply(ref, live);
+            if (sameDeployment && Ownership.isOwnedBy(live, bd)
+                    && DriftDetector.patch(ref, applier.afterApply(ref, prepared, live), live, comparePatches).isEmpty()) {
+                return;
+            }
+            String before = Maps.string(live, "metadata", "resourceVersion");
+            Map<String, Object> result = applyOrReplace(bd, ref, prepared, helm.force());
+            if (!before.equals(Maps.string(result, "metadata", "resourceVersion"))) {
                 progress.patched.add(ref);
             }
         } catch (KubernetesClientException e) {
             progress.errors.add(error(ref, e));
             progress.owned.add(ref);
+        }
+    }
+
+    private Map<String, Object> applyOrReplace(String bd, ObjectRef ref, Map<String, Object> prepared, boolean force) {
+        try {
+            return applier.apply(ref, prepared);
+        } catch (KubernetesClientException e) {
+            if (!force || !ServerSideApplier.refusedAsInvalid(e)) {
+                throw e;
+            }
+            LOG.info("BundleDeployment {}: replacing {} (helm.force; {})", bd, ref.id(), error(ref, e).message());
+            applier.forget(ref);
+            api.object(ref).withTimeout(REPLACE_DELETE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .delete();
+            api.awaitGone(ref, REPLACE_DELETE_TIMEOUT);
+            return applier.apply(ref, prepared);
+        }
+    }
+
+    /** The helm options that change how objects are applied. */
+    private record HelmFlags(boolean force, boolean takeOwnership) {
+        static HelmFlags of(BundleDeploymentOptions options) {
+            var helm = options.helm();
+            return helm == null ? new HelmFlags(false, false)
+                    : new HelmFlags(Boolean.TRUE.equals(helm.force()), Boolean.TRUE.equals(helm.takeOwnership()));
         }
     }
 
@@ -299,6 +343,7 @@ public final class Deployer {
                 Map<String, Object> live = api.get(ref);
                 if (live != null && Ownership.isOwnedBy(live, bd)) {
                     api.object(ref).delete();
+                    applier.forget(ref);
                     deleted.add(ref);
                 }
             } catch (KubernetesClientException e) {

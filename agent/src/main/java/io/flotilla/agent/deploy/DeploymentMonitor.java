@@ -178,7 +178,8 @@ public final class DeploymentMonitor implements AutoCloseable {
                 live.put(ref, object);
             }
         }
-        List<ModifiedEntry> modified = DriftDetector.detect(bd, desired, live, state.owned(), comparePatches);
+        List<ModifiedEntry> modified = DriftDetector.detect(bd, desired, live, state.owned(), comparePatches,
+                deployer.applyPreview());
         if (!modified.isEmpty()) {
             // The cache may lag behind our own writes: confirm the drifted objects with fresh reads.
             for (ModifiedEntry entry : modified) {
@@ -189,7 +190,8 @@ public final class DeploymentMonitor implements AutoCloseable {
                     live.put(entry.ref(), fresh);
                 }
             }
-            modified = DriftDetector.detect(bd, desired, live, state.owned(), comparePatches);
+            modified = DriftDetector.detect(bd, desired, live, state.owned(), comparePatches,
+                deployer.applyPreview());
         }
 
         List<Map<String, String>> ignore = options.ignore() == null || options.ignore().conditions() == null ? List.of()

@@ -12,6 +12,9 @@ public record ObjectError(ObjectRef ref, int code, String message) {
      */
     public boolean objectInvalid() {
         String m = message.toLowerCase(Locale.ROOT);
+        if (m.contains("denied request") || m.contains("denied the request")) {
+            return false; // admission policy or webhook: the cluster refuses, the object is not malformed
+        }
         return code == 422 || m.contains("field is immutable") || m.contains("unknown field")
                 || m.contains("error validating") || m.contains(HookRunner.TIMED_OUT);
     }

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * How the agent marks the objects it applies: a label naming the BundleDeployment (informers select on it),
- * an annotation naming the owner, and the last-applied configuration used by the three-way merge.
+ * and an annotation naming the owner. (Earlier versions applied client-side with a last-applied annotation; objects
+ * carrying it are taken over by server-side apply.)
  */
 public final class Ownership {
     public static final String BD_LABEL = "flotilla.io/bundledeployment";
@@ -16,7 +17,7 @@ public final class Ownership {
 
     /**
      * The object as the agent sends it: a deep copy without {@code status}, with the ownership label and
-     * annotation, and the last-applied annotation holding that same object (without the annotation itself).
+     * annotation; never the last-applied annotation of earlier versions.
      */
     public static Map<String, Object> prepare(Map<String, Object> desired, String bdName) {
         Map<String, Object> prepared = Maps.deepCopy(desired);
@@ -26,20 +27,12 @@ public final class Ownership {
         Map<String, Object> annotations = Maps.child(metadata, "annotations");
         annotations.remove(LAST_APPLIED_ANNOTATION);
         annotations.put(OWNED_BY_ANNOTATION, bdName);
-        String lastApplied = Json.write(prepared);
-        annotations.put(LAST_APPLIED_ANNOTATION, lastApplied);
         return prepared;
     }
 
     /** True when the live object carries this BundleDeployment's label. */
     public static boolean isOwnedBy(Map<String, Object> live, String bdName) {
         return labelValue(bdName).equals(Maps.string(live, "metadata", "labels", BD_LABEL));
-    }
-
-    /** The last configuration the agent applied to this live object, empty when it has none. */
-    public static Map<String, Object> lastApplied(Map<String, Object> live) {
-        String json = Maps.string(live, "metadata", "annotations", LAST_APPLIED_ANNOTATION);
-        return json.isEmpty() ? Map.of() : Json.readMap(json);
     }
 
     /**

@@ -58,9 +58,8 @@ class ObjectRefTest {
         assertThat(prepared).doesNotContainKey("status");
         assertThat(Ownership.isOwnedBy(prepared, "bd")).isTrue();
         assertThat(Ownership.isOwnedBy(prepared, "other")).isFalse();
-        Map<String, Object> lastApplied = Ownership.lastApplied(prepared);
-        assertThat(Maps.map(lastApplied, "metadata", "annotations")).containsOnlyKeys(Ownership.OWNED_BY_ANNOTATION);
-        assertThat(lastApplied.get("data")).isEqualTo(Map.of("a", "1"));
+        assertThat(Maps.map(prepared, "metadata", "annotations")).containsOnlyKeys(Ownership.OWNED_BY_ANNOTATION);
+        assertThat(prepared.get("data")).isEqualTo(Map.of("a", "1"));
         assertThat(desired).containsKey("status");
     }
 }
