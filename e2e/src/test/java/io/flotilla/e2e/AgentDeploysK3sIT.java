@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link AgentDeploysIT}'s scenarios against a real k3s (Testcontainers): a real Deployment becomes ready
+ * {@link AgentDeploysKubeIT}'s scenarios against a real k3s (Testcontainers): a real Deployment becomes ready
  * through a real kubelet, drift is detected and corrected, a removed file is pruned, doNotDeploy removes
  * the BD's objects. Skipped, with the reason, where no Docker engine runs.
  */

@@ -261,6 +261,9 @@ public final class DeploymentWorker implements AutoCloseable {
         String bd = delete.getName();
         wanted.remove(bd);
         waiting.remove(bd);
+        // No longer applied from now on: an upsert of the same BD arriving while this deletion is queued or running
+        // (a cluster relabelled out and straight back in) must apply again after it, not count as done.
+        applied.remove(bd);
         submit(bd, () -> {
             deployer.delete(bd, delete.getKeepResources(), delete.getDeleteCrdResources());
             monitor.forget(bd);

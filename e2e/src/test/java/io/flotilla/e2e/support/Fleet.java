@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An in-process fleet for end-to-end tests: a manager on loopback, a git daemon, and per cluster a
- * fabric8 CRUD mock API server with a real agent registered against the manager.
+ * An in-process fleet for end-to-end tests: a manager on loopback, a git daemon, and per cluster a real
+ * kube-apiserver (or a k3s) with a real agent registered against the manager.
  */
 public final class Fleet implements AutoCloseable {
     public static final String NS = "fleet-default";
@@ -47,8 +47,9 @@ public final class Fleet implements AutoCloseable {
         token = t.body().path("status").path("token").asText();
     }
 
-    public MockCluster addCluster(String name, Map<String, String> labels) throws Exception {
-        MockCluster cluster = new MockCluster(name, dir);
+    /** A downstream cluster on a real kube-apiserver of its own, with an in-process agent registered for it. */
+    public KubeCluster addCluster(String name, Map<String, String> labels) throws Exception {
+        KubeCluster cluster = new KubeCluster(name, dir);
         addCluster(name, labels, cluster);
         return cluster;
     }
@@ -59,9 +60,9 @@ public final class Fleet implements AutoCloseable {
         agents.put(name, startAgent(name, labels));
     }
 
-    /** A cluster whose agent the test runs itself (e.g. as a child JVM it can kill). */
-    public MockCluster addMockCluster(String name) throws Exception {
-        MockCluster cluster = new MockCluster(name, dir);
+    /** A cluster (real kube-apiserver) whose agent the test runs itself (e.g. as a child JVM it can kill). */
+    public KubeCluster addKubeCluster(String name) throws Exception {
+        KubeCluster cluster = new KubeCluster(name, dir);
         clusters.put(name, cluster);
         return cluster;
     }

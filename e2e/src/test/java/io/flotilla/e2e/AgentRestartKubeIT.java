@@ -7,6 +7,8 @@ import io.flotilla.e2e.support.Fleet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.flotilla.testkit.RequiresKubeApiServer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import static org.awaitility.Awaitility.await;
  * {@code kill -9} of an agent process and a restart on the same state dir: nothing is re-created or
  * duplicated, status is reported again, and a BD deleted while the agent was down is cleaned up when it returns.
  */
-class AgentRestartIT {
+@ExtendWith(RequiresKubeApiServer.class)
+class AgentRestartKubeIT {
     @TempDir
     Path dir;
     Fleet fleet;
@@ -32,7 +35,7 @@ class AgentRestartIT {
         fleet.git.write("app/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: v\n");
         fleet.git.write("old/fleet.yaml", "defaultNamespace: old\n");
         fleet.git.write("old/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\n");
-        fleet.addMockCluster("c1");
+        fleet.addKubeCluster("c1");
         fleet.createGitRepo("apps", "[{\"clusterSelector\":{}}]");
     }
 
@@ -78,6 +81,9 @@ class AgentRestartIT {
         await("old cleaned up, app re-reported").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(kube().configMaps().inNamespace("old").withName("old").get()).as(agent.output()).isNull();
             assertThat(fleet.bd("apps-app", "c1").path("status").path("reportedSequence").asLong()).isGreaterThan(reportedBefore);
+            // the ownership record goes last, after the objects
+            assertThat(kube().secrets().inNamespace("flotilla-system").list().getItems())
+                    .extracting(s -> s.getMetadata().getName()).containsExactly("bd-apps-app");
         });
         var app = kube().configMaps().inNamespace("app").withName("app").get();
         assertThat(app.getMetadata().getUid()).as("not re-created").isEqualTo(uid);

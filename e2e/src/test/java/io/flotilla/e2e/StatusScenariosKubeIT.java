@@ -12,6 +12,8 @@ import io.flotilla.proto.v1.StatusFilter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.flotilla.testkit.RequiresKubeApiServer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,9 +28,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The two QA scenarios Flotilla exists for, end to end: a git daemon, a manager, agents c1..c3 labelled
- * env=dev against fabric8 CRUD mock API servers, and a tooling client on {@code StatusService.Watch}.
+ * env=dev against real kube-apiservers, and a tooling client on {@code StatusService.Watch}.
  */
-class StatusScenariosIT {
+@ExtendWith(RequiresKubeApiServer.class)
+class StatusScenariosKubeIT {
     private static final String CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n  k: v\n";
     private static final String DEPLOYMENT = """
             apiVersion: apps/v1

@@ -9,6 +9,8 @@ import io.flotilla.manager.api.Kind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.flotilla.testkit.RequiresKubeApiServer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@code dependsOn}: a BD waits, saying for what, until the bundle it depends on is Ready on the same cluster. */
-class DependsOnIT {
+@ExtendWith(RequiresKubeApiServer.class)
+class DependsOnKubeIT {
     @TempDir
     Path dir;
     Fleet fleet;

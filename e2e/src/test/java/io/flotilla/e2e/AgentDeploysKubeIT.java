@@ -8,6 +8,8 @@ import io.flotilla.e2e.support.Fleet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.flotilla.testkit.RequiresKubeApiServer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -20,11 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The agent's acceptance end to end: a git daemon, a manager, three agents, one fabric8 CRUD mock API server
+ * The agent's acceptance end to end: a git daemon, a manager, three agents, one real kube-apiserver
  * per agent. Manifests in git become objects in every cluster; readiness, drift, pruning and doNotDeploy
  * behave as a user expects.
  */
-class AgentDeploysIT {
+@ExtendWith(RequiresKubeApiServer.class)
+class AgentDeploysKubeIT {
     private static final String DEPLOYMENT = """
             apiVersion: apps/v1
             kind: Deployment

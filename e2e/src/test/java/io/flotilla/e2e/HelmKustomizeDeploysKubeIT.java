@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.flotilla.testkit.RequiresKubeApiServer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * A Helm-chart bundle and a kustomize bundle (the guestbook example shapes) deploy through the same agent
  * path as raw manifests and report readiness the same way.
  */
-class HelmKustomizeDeploysIT {
+@ExtendWith(RequiresKubeApiServer.class)
+class HelmKustomizeDeploysKubeIT {
     private static final Path EXAMPLES = Path.of("../bundle/src/test/resources/examples");
     /** pre-install/pre-upgrade Job (weight -5, hook-succeeded), post-install Job, test Pod, one ConfigMap. */
     private static final Path HOOKS_CHART = Path.of("src/test/resources/charts/hooks");
