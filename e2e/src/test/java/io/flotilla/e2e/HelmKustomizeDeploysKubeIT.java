@@ -110,13 +110,30 @@ class HelmKustomizeDeploysKubeIT {
         deploysAndBecomesReady("apps-kustomize", "guestbook-kustomize");
     }
 
-    /** Plays the Job controller, which the mock API server does not run: sets Complete or Failed. */
+    /**
+     * Plays the Job controller, which does not run here: writes the status a finished Job gets (the API server
+     * validates it: {@code Complete} needs {@code SuccessCriteriaMet} and a completion time, {@code Failed} needs
+     * {@code FailureTarget}).
+     */
     private static void finishJob(KubernetesClient kube, String namespace, String name, boolean succeed) {
         Job job = kube.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-        job.setStatus(new JobStatusBuilder().withConditions(succeed
-                ? new JobConditionBuilder().withType("Complete").withStatus("True").build()
-                : new JobConditionBuilder().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded")
-                        .withMessage("Job has reached the specified backoff limit").build()).build());
+        String now = java.time.Instant.now().toString();
+        String reason = succeed ? "CompletionsReached" : "BackoffLimitExceeded";
+        String message = succeed ? "Reached expected number of succeeded pods"
+                : "Job has reached the specified backoff limit";
+        var status = new JobStatusBuilder().withStartTime(now).addToConditions(
+                new JobConditionBuilder().withType(succeed ? "SuccessCriteriaMet" : "FailureTarget").withStatus("True")
+                        .withReason(reason).withMessage(message).withLastTransitionTime(now).withLastProbeTime(now)
+                        .build(),
+                new JobConditionBuilder().withType(succeed ? "Complete" : "Failed").withStatus("True")
+                        .withReason(reason).withMessage(message).withLastTransitionTime(now).withLastProbeTime(now)
+                        .build());
+        if (succeed) {
+            status.withSucceeded(1).withCompletionTime(now);
+        } else {
+            status.withFailed(1);
+        }
+        job.setStatus(status.build());
         kube.batch().v1().jobs().inNamespace(namespace).resource(job).updateStatus();
     }
 
