@@ -34,7 +34,7 @@ final class HookRunner {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
     static final Duration FIRST_POLL = Duration.ofMillis(100);
     static final Duration MAX_POLL = Duration.ofSeconds(1);
-    /** Helm's wording, one of the failures §7.1 reports as {@code NotReady} (see {@link ObjectError#objectInvalid}). */
+    /** Helm's wording; one of the failures §7.1 reports as {@code NotReady} ({@link ObjectError#objectInvalid}). */
     static final String TIMED_OUT = "timed out waiting for the condition";
 
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
@@ -51,8 +51,8 @@ final class HookRunner {
      */
     Run forApply(DeploymentRequest request, Optional<OwnedState> previous) {
         boolean upgrade = previous.map(OwnedState::deploymentId).filter(id -> !id.isEmpty()).isPresent();
-        return new Run(request.bdName(), request.objects(), upgrade ? HelmHooks.Action.UPGRADE : HelmHooks.Action.INSTALL,
-                request.options());
+        return new Run(request.bdName(), request.objects(),
+                upgrade ? HelmHooks.Action.UPGRADE : HelmHooks.Action.INSTALL, request.options());
     }
 
     /** The delete hooks of a recorded BD. */

@@ -76,7 +76,7 @@ public final class HelmHooks {
     private HelmHooks() {
     }
 
-    /** True when the object carries {@code helm.sh/hook} (whatever its value): Helm never applies it as a release object. */
+    /** True when the object carries {@code helm.sh/hook} (any value): Helm never applies it as a release object. */
     public static boolean isHook(Map<String, Object> object) {
         return Maps.get(object, "metadata", "annotations", HOOK_ANNOTATION) != null;
     }

@@ -50,7 +50,8 @@ public record HookCompletion(State state, String message) {
                 }
                 String type = Maps.string(condition, "type");
                 if ("Failed".equals(type)) {
-                    return failed(join(Maps.string(condition, "reason"), Maps.string(condition, "message"), "job failed"));
+                    return failed(join(Maps.string(condition, "reason"), Maps.string(condition, "message"),
+                            "job failed"));
                 }
                 if ("Complete".equals(type)) {
                     return SUCCEEDED;
