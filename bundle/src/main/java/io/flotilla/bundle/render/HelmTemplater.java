@@ -3,7 +3,10 @@ package io.flotilla.bundle.render;
 import com.marcnuri.helm.Helm;
 import java.nio.file.Path;
 
-/** {@code helm template} through helm-java (Helm's Go library in-process); renders, never installs. */
+/**
+ * {@code helm template} through helm-java (Helm's Go library in-process); renders, never installs. Calls go through
+ * {@link HelmSignals}, which keeps SIGTERM, SIGINT and SIGQUIT with the JVM.
+ */
 final class HelmTemplater {
 
     private HelmTemplater() {
@@ -23,9 +26,11 @@ final class HelmTemplater {
             command.withValuesFile(valuesFile);
         }
         try {
-            return command.call();
+            return HelmSignals.call(command::call);
         } catch (RuntimeException e) {
             throw RenderException.inFile(origin, null, "helm template failed: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw RenderException.inFile(origin, null, "helm template failed: " + e, e);
         }
     }
 }
