@@ -148,6 +148,7 @@ public final class Agent {
     }
 
     public Future<Void> stop() {
+        LOG.info("Agent of cluster {} stopping", config.clusterName());
         if (probeTimer >= 0) {
             vertx.cancelTimer(probeTimer);
         }
@@ -160,7 +161,10 @@ public final class Agent {
         stopped.eventually(() -> vertx.executeBlocking(() -> {
             kube.close();
             return null;
-        })).onComplete(ar -> vertx.close().onComplete(v -> done.complete(null)));
+        })).onComplete(ar -> vertx.close().onComplete(v -> {
+            LOG.info("Agent of cluster {} stopped", config.clusterName());
+            done.complete(null);
+        }));
         return Future.fromCompletionStage(done);
     }
 }

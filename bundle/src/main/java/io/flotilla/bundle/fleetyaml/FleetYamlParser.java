@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.flotilla.bundle.options.IntOrString;
+import io.flotilla.bundle.yaml.YamlOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,8 +104,7 @@ public final class FleetYamlParser {
     }
 
     private static YAMLMapper strictMapper() {
-        YAMLFactory factory = YAMLFactory.builder()
-                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        YAMLFactory factory = YamlOutput.factoryBuilder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         YAMLMapper mapper = YAMLMapper.builder(factory)

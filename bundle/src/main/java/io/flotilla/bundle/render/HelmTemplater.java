@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * {@code helm template} through helm-java (Helm's Go library in-process); renders, never installs. Unlike
  * helm-java's own {@code template}, the output includes the chart's hooks, as {@code helm template} does
- * ({@link HookStandIns}).
+ * ({@link HookStandIns}). Calls go through {@link HelmSignals}, which keeps SIGTERM, SIGINT and SIGQUIT with the JVM.
  */
 final class HelmTemplater {
 
@@ -39,10 +39,12 @@ final class HelmTemplater {
             command.withValuesFile(values);
         }
         try {
-            return HookStandIns.restore(command.call());
+            return HookStandIns.restore(HelmSignals.call(command::call));
         } catch (RuntimeException e) {
             throw RenderException.inFile(origin, null, "helm template failed: "
                     + HookStandIns.restore(e.getMessage()), e);
+        } catch (Exception e) {
+            throw RenderException.inFile(origin, null, "helm template failed: " + HookStandIns.restore(e.toString()), e);
         }
     }
 }

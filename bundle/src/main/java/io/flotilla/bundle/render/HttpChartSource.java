@@ -50,7 +50,7 @@ public final class HttpChartSource implements ChartSource {
             try {
                 return TarGz.extractChart(oci.pull(reference, chart.version()), destination);
             } catch (IOException e) {
-                throw RenderException.inFile(null, null, "cannot unpack chart " + reference + ": " + e.getMessage(), e);
+                throw RenderException.inFile(null, null, "cannot unpack chart " + reference + ": " + RenderException.describe(e), e);
             }
         }
         URI archive;
@@ -73,7 +73,7 @@ public final class HttpChartSource implements ChartSource {
         try {
             return TarGz.extractChart(bytes, destination);
         } catch (IOException e) {
-            throw RenderException.inFile(null, null, "cannot unpack chart archive " + archive + ": " + e.getMessage(), e);
+            throw RenderException.inFile(null, null, "cannot unpack chart archive " + archive + ": " + RenderException.describe(e), e);
         }
     }
 
@@ -134,11 +134,41 @@ public final class HttpChartSource implements ChartSource {
             }
             return response.body();
         } catch (IOException e) {
-            throw RenderException.inFile(null, null, "GET " + uri + " failed: " + e.getMessage() + " (" + chart + ")", e);
+            throw RenderException.inFile(null, null, "GET " + uri + " failed: " + describeFailure(uri, e) + " (" + chart + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RenderException.inFile(null, null, "interrupted while fetching " + uri, e);
         }
+    }
+
+    /**
+     * Why a request to {@code uri} failed, for a message: what that means where it is clear (the JDK client's refused
+     * connection is a {@code ConnectException} without a message), then the exceptions. Nothing the server sent.
+     */
+    static String describeFailure(URI uri, Throwable e) {
+        String hostPort = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        String meaning = null;
+        if (causedBy(e, java.net.http.HttpConnectTimeoutException.class)) {
+            meaning = "connecting to " + hostPort + " timed out";
+        } else if (causedBy(e, java.net.http.HttpTimeoutException.class)) {
+            meaning = hostPort + " did not answer in time";
+        } else if (causedBy(e, java.net.UnknownHostException.class)
+                || causedBy(e, java.nio.channels.UnresolvedAddressException.class)) {
+            meaning = "unknown host " + uri.getHost();
+        } else if (causedBy(e, java.net.ConnectException.class)) {
+            meaning = "cannot connect to " + hostPort + " (connection refused or host unreachable)";
+        }
+        String exceptions = RenderException.describe(e);
+        return meaning == null ? exceptions : meaning + ": " + exceptions;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static URI uri(String text, ChartReference chart) throws RenderException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.flotilla.bundle.yaml.YamlOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +21,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 final class ManifestParser {
 
-    static final ObjectMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** Reads manifests; writes (kustomization.yaml, Helm values) keep every string a string ({@link YamlOutput}). */
+    static final ObjectMapper YAML = YAMLMapper.builder(YamlOutput.factory())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final String SOURCE_COMMENT = "# Source: ";

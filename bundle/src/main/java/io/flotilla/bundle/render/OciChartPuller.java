@@ -114,7 +114,7 @@ final class OciChartPuller {
             try {
                 return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                throw RenderException.inFile(null, null, "GET " + uri + " failed: " + e.getMessage()
+                throw RenderException.inFile(null, null, "GET " + uri + " failed: " + HttpChartSource.describeFailure(uri, e)
                         + " (" + reference + ")", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

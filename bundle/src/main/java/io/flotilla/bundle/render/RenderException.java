@@ -34,6 +34,32 @@ public final class RenderException extends Exception {
         return new RenderException(null, file, line, detail, cause);
     }
 
+    /**
+     * What an exception says, for a message: the class and message of it and of each cause, e.g.
+     * {@code java.net.ConnectException; caused by java.net.ConnectException: Connection refused}. Many I/O exceptions
+     * (the JDK HTTP client's refused connection among them) have no message of their own, so
+     * {@link Throwable#getMessage()} alone can be {@code null}. A cause that repeats the class and message of the
+     * exception it wraps is left out.
+     */
+    public static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        String previous = null;
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.size() < 5 && seen.add(t); t = t.getCause()) {
+            String message = t.getMessage() == null || t.getMessage().isBlank() ? null : t.getMessage().strip();
+            String part = message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
+            if (part.equals(previous)) {
+                continue;
+            }
+            if (previous != null) {
+                sb.append("; caused by ");
+            }
+            sb.append(part);
+            previous = part;
+        }
+        return sb.toString();
+    }
+
     /** This failure attributed to {@code bundleName}, unless it already names a bundle. */
     public RenderException inBundle(String bundleName) {
         if (bundle != null) {

@@ -23,7 +23,15 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(String name, Path logDir, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(name, logDir, List.of(), args);
+    }
+
+    /**
+     * Starts the JVM behind {@code launcherPrefix} (e.g. {@code env --default-signal=INT}, for a process that must
+     * receive SIGINT although this test runs with SIGINT ignored, as a background job of a non-interactive shell does).
+     */
+    public static ChildJvm start(String name, Path logDir, List<String> launcherPrefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcherPrefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+StartAttachListener");
@@ -40,6 +48,21 @@ public final class ChildJvm implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** Sends a signal by name ({@code TERM}, {@code INT}, ...) with {@code kill}. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes());
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: " + out);
+        }
+    }
+
+    /** The exit code, or empty while the process is still running. */
+    public java.util.OptionalInt exitCode() {
+        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
     }
 
     public boolean isAlive() {

@@ -3,8 +3,7 @@ package io.flotilla.manager.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.flotilla.bundle.yaml.YamlOutput;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,9 +12,8 @@ import java.util.Optional;
 /** Shared Jackson mappers and small accessors for API objects held as {@link ObjectNode}s. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
-    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    /** Reads YAML, and writes it with quotes only where needed and every string kept a string ({@link YamlOutput}). */
+    public static final ObjectMapper YAML = new ObjectMapper(YamlOutput.factory());
 
     private Json() {
     }

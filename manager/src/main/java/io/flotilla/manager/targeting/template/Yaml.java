@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import io.flotilla.bundle.yaml.YamlOutput;
 
 /**
  * YAML in the shape Go's {@code sigs.k8s.io/yaml} writes it: sorted keys, no document marker, quotes only where a
@@ -30,14 +31,20 @@ public final class Yaml {
     }
 
     /**
-     * Quotes only strings that would read back as another type; SnakeYAML's emitter quotes the rest when a plain
+     * Quotes only strings that would read back as another type (Jackson's check, which misses e.g. {@code 0x1F} and
+     * {@code .inf}, plus {@link YamlOutput#readsAsAnotherType}); SnakeYAML's emitter quotes the rest when a plain
      * scalar is impossible. Unlike Jackson's default this keeps {@code ${ .ClusterName }} plain, as Go does, so a
      * rendered template can turn into a number or a structure.
      */
     private static final class PlainWherePossible extends StringQuotingChecker.Default {
         @Override
         public boolean needToQuoteValue(String value) {
-            return isReservedKeyword(value) || looksLikeYAMLNumber(value);
+            return isReservedKeyword(value) || looksLikeYAMLNumber(value) || YamlOutput.readsAsAnotherType(value);
+        }
+
+        @Override
+        public boolean needToQuoteName(String name) {
+            return super.needToQuoteName(name) || YamlOutput.readsAsAnotherType(name);
         }
     }
 
