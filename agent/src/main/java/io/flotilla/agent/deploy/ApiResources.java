@@ -1,11 +1,14 @@
 package io.flotilla.agent.deploy;
 
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.flotilla.agent.model.ObjectRef;
 import java.time.Duration;
 import java.util.Map;
@@ -42,12 +45,35 @@ final class ApiResources {
             if (e.getStatus() != null) {
                 throw e;
             }
+            // fabric8 knows core ("v1") kinds only from its registry of model classes, which a client built
+            // without the class-path scan (the agent's) leaves empty: ask the server, as it does for other groups.
+            resolved = ref.group().isEmpty() ? discoverCore(ref) : null;
+            if (resolved != null) {
+                operations.put(ref.gvk(), resolved);
+                return resolved;
+            }
             // fabric8's wording suggests a code change; say what kubectl and Helm say instead.
             throw new KubernetesClientException("no matches for kind \"" + ref.kind() + "\" in version \""
                     + ref.apiVersion() + "\"", e);
         }
         operations.put(ref.gvk(), resolved);
         return resolved;
+    }
+
+    private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            discoverCore(ObjectRef ref) {
+        APIResourceList served = client.getApiResources(ref.apiVersion());
+        if (served == null || served.getResources() == null) {
+            return null;
+        }
+        for (APIResource resource : served.getResources()) {
+            if (ref.kind().equals(resource.getKind()) && !resource.getName().contains("/")) {
+                return client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("")
+                        .withVersion(ref.apiVersion()).withKind(ref.kind()).withPlural(resource.getName())
+                        .withNamespaced(Boolean.TRUE.equals(resource.getNamespaced())).build());
+            }
+        }
+        return null;
     }
 
     /**
