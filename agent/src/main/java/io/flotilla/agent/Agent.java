@@ -1,8 +1,12 @@
 package io.flotilla.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Utils;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.flotilla.agent.cluster.ClusterProbe;
 import io.flotilla.agent.connection.AgentState;
@@ -13,6 +17,7 @@ import io.flotilla.bundle.render.ProcessKustomizeRunner;
 import io.flotilla.proto.v1.ClusterHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +26,12 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One agent: registers with the manager (once; the credential is kept in the state dir), keeps the
@@ -30,6 +40,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Agent {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    static final int EVENT_LOOPS = 1;
+    /** Blocking work on Vert.x' pool: registration, the cluster probe, the state file. */
+    static final int WORKER_THREADS = 2;
+    static final int INTERNAL_BLOCKING_THREADS = 1;
+    static final int KUBE_TASK_THREADS = 2;
 
     private final AgentConfig config;
     private final Vertx vertx;
@@ -44,19 +59,71 @@ public final class Agent {
     private Agent(AgentConfig config, Vertx vertx) throws IOException {
         this.config = config;
         this.vertx = vertx;
+        KubernetesSerialization serialization = new KubernetesSerialization(new ObjectMapper(), false);
         Config kubeConfig = config.kubeconfig() == null ? new io.fabric8.kubernetes.client.ConfigBuilder().build()
-                : Config.fromKubeconfig(Files.readString(config.kubeconfig()));
+                : kubeconfig(Files.readString(config.kubeconfig()), serialization);
         kubeConfig.setRequestTimeout(5_000);
         kubeConfig.setConnectionTimeout(3_000);
         kubeConfig.setRequestRetryBackoffLimit(0);
         this.kube = new KubernetesClientBuilder().withConfig(kubeConfig)
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                // Without the class-path scan for KubernetesResource implementations, fabric8 loads only the
+                // model classes the agent uses (about 1,000 fewer classes): objects are read as
+                // GenericKubernetesResource or as the typed class asked for, kinds are resolved by discovery.
+                .withKubernetesSerialization(serialization)
+                .withTaskExecutorSupplier(Agent::kubeTaskExecutor)
+                .build();
         this.probe = new ClusterProbe(kube);
+    }
+
+    /**
+     * {@link Config#fromKubeconfig(String)}, but parsed with the agent's serialization: fabric8's own (static) one
+     * scans the class path for every model class on its first use, about 600 classes the agent never needs.
+     * Falls back to {@code fromKubeconfig} should fabric8's kubeconfig merge change.
+     */
+    static Config kubeconfig(String yaml, KubernetesSerialization serialization) {
+        try {
+            Config parsed = Config.empty();
+            KubeConfigUtils.merge(parsed, null, serialization.unmarshal(yaml, io.fabric8.kubernetes.api.model.Config.class));
+            if (!Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_DISABLE_AUTO_CONFIG_SYSTEM_PROPERTY, false)) {
+                Config.configFromSysPropsOrEnvVars(parsed); // as fromKubeconfig does: KUBERNETES_* overrides
+            }
+            return parsed;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("kubeconfig merge failed ({}); using Config.fromKubeconfig", e.toString());
+            return Config.fromKubeconfig(yaml);
+        }
+    }
+
+    /**
+     * fabric8's task executor (informer event dispatch, async continuations): by default an unbounded cached pool
+     * that grew to a dozen threads while 50 BDs were applied. Two threads that end after 30 s idle suffice.
+     */
+    private static ExecutorService kubeTaskExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(KUBE_TASK_THREADS, KUBE_TASK_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "flotilla-kube-" + n.getAndIncrement());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * The agent's one Vert.x instance, shared with fabric8. Sized to the agent's work (one gRPC stream, a few API
+     * watches, one status worker): Vert.x' defaults (2 event loops per core, 20 worker threads, created one per
+     * task until all 20 exist) only grow the thread count and memory.
+     */
+    static VertxOptions vertxOptions() {
+        return new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS).setWorkerPoolSize(WORKER_THREADS)
+                .setInternalBlockingPoolSize(INTERNAL_BLOCKING_THREADS);
     }
 
     /** Starts an agent; fails when it holds no credential and the token is refused. */
     public static Future<Agent> start(AgentConfig config) {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(vertxOptions());
         return vertx.executeBlocking(() -> new Agent(config, vertx))
                 .compose(agent -> agent.run().map(agent))
                 .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));

@@ -6,7 +6,8 @@ import java.util.List;
 
 /** {@code bench/run EXPERIMENT|all}: runs experiments, writes their JSON reports, prints BENCH lines. */
 public final class BenchMain {
-    private static final List<String> EXPERIMENTS = List.of("targeting", "status", "status-10k", "fleet-50x50", "gitops", "agent-memory");
+    private static final List<String> EXPERIMENTS = List.of("targeting", "status", "status-10k", "fleet-50x50", "gitops", "agent-memory",
+            "agent-footprint");
 
     private BenchMain() {
     }
@@ -40,6 +41,8 @@ public final class BenchMain {
                 case "fleet-50x50" -> FleetBench.run(commit, 50, 50, 5);
                 case "gitops" -> GitOpsBench.run(commit, 50, 5);
                 case "agent-memory" -> AgentMemoryBench.run(commit, 1000, 100, 50);
+                // BENCH_JAVA_OPTS=-Dfootprint.helm=false skips the Helm phase; footprint.settle/window shorten it
+                case "agent-footprint" -> AgentFootprintBench.run(commit, AgentFootprintBench.Setup.fromProperties());
                 default -> {
                     System.err.println("unknown experiment " + experiment + " (known: " + String.join(", ", EXPERIMENTS) + ")");
                     System.exit(2);

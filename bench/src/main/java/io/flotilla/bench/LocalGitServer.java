@@ -48,18 +48,16 @@ final class LocalGitServer implements AutoCloseable {
         return git.getRepository();
     }
 
+    /** Writes the files of bundle number {@code b} into its (existing) directory. */
+    interface BundleWriter {
+        void write(int b, Path dir) throws IOException;
+    }
+
     /** Creates repository {@code name} on branch main with {@code bundles} bundle directories, one commit. */
     String createRepo(String name, int bundles) throws Exception {
-        Path dir = root.resolve(name);
-        Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
-        StoredConfig config = git.getRepository().getConfig();
-        config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
-        config.setBoolean(ConfigConstants.CONFIG_COMMIT_SECTION, null, ConfigConstants.CONFIG_KEY_GPGSIGN, false);
-        config.save();
-        for (int b = 0; b < bundles; b++) {
+        return createRepo(name, bundles, (b, dir) -> {
             String bundle = bundleDir(b);
-            Files.createDirectories(dir.resolve(bundle));
-            Files.writeString(dir.resolve(bundle).resolve("configmap.yaml"), """
+            Files.writeString(dir.resolve("configmap.yaml"), """
                     apiVersion: v1
                     kind: ConfigMap
                     metadata:
@@ -69,13 +67,39 @@ final class LocalGitServer implements AutoCloseable {
                       payload: "%s"
                     """.formatted(bundle, bundle, "x".repeat(200)));
             // A directory is a bundle of its own only with a fleet.yaml (Fleet's scan rule).
-            Files.writeString(dir.resolve(bundle).resolve("fleet.yaml"), "defaultNamespace: bench-" + bundle + "\n");
+            Files.writeString(dir.resolve("fleet.yaml"), "defaultNamespace: bench-" + bundle + "\n");
+        });
+    }
+
+    /** Creates repository {@code name} on branch main with {@code bundles} directories written by {@code writer}. */
+    String createRepo(String name, int bundles, BundleWriter writer) throws Exception {
+        Path dir = root.resolve(name);
+        Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+        StoredConfig config = git.getRepository().getConfig();
+        config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+        config.setBoolean(ConfigConstants.CONFIG_COMMIT_SECTION, null, ConfigConstants.CONFIG_KEY_GPGSIGN, false);
+        config.save();
+        for (int b = 0; b < bundles; b++) {
+            Path bundle = dir.resolve(bundleDir(b));
+            Files.createDirectories(bundle);
+            writer.write(b, bundle);
         }
         git.add().addFilepattern(".").call();
         git.commit().setMessage(bundles + " bundles").setSign(false).setAuthor("bench", "bench@example.invalid")
                 .setCommitter("bench", "bench@example.invalid").call();
         repos.put(name, git);
         return "git://127.0.0.1:" + daemon.getAddress().getPort() + "/" + name + ".git";
+    }
+
+    /** Changes the working tree of repository {@code name} and commits every change (deletions too) on main. */
+    void commit(String name, String message, BundleWriter change, int bundle) throws Exception {
+        Git git = repos.get(name);
+        Path dir = git.getRepository().getWorkTree().toPath().resolve(bundleDir(bundle));
+        change.write(bundle, dir);
+        git.add().addFilepattern(".").call();
+        git.add().setUpdate(true).addFilepattern(".").call();
+        git.commit().setMessage(message).setSign(false).setAuthor("bench", "bench@example.invalid")
+                .setCommitter("bench", "bench@example.invalid").call();
     }
 
     static String bundleDir(int b) {

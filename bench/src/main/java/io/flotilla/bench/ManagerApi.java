@@ -50,6 +50,17 @@ final class ManagerApi {
         call("POST", BASE + "gitrepos", repo.toString(), 201);
     }
 
+    /** Every BundleDeployment (all namespaces), as the REST API lists them. */
+    JsonNode bundleDeployments() throws IOException, InterruptedException {
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(base
+                + "/apis/flotilla.io/v1alpha1/bundledeployments")).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IOException("GET bundledeployments answered " + resp.statusCode() + ": " + resp.body());
+        }
+        return Json.MAPPER.readTree(resp.body()).path("items");
+    }
+
     /** True once the manager answers REST calls. */
     boolean answers() {
         try {

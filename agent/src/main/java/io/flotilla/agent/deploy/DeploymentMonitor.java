@@ -100,7 +100,10 @@ public final class DeploymentMonitor implements AutoCloseable {
         }
         try {
             SharedIndexInformer<GenericKubernetesResource> informer = api.kind(ref).inAnyNamespace()
-                    .withLabel(Ownership.BD_LABEL).inform(new Notifier(), 0);
+                    .withLabel(Ownership.BD_LABEL).runnableInformer(0);
+            // Lookups are by key only: no namespace index, and no managedFields kept (see LeanItemStore).
+            informer.itemStore(new LeanItemStore()).removeNamespaceIndex().addEventHandler(new Notifier());
+            informer.run();
             informers.put(ref.gvk(), informer);
         } catch (KubernetesClientException e) {
             // The kind is not served (yet); the next track() of a BD using it tries again.

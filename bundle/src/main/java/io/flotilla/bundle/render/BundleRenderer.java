@@ -51,9 +51,26 @@ public final class BundleRenderer {
         this.charts = Objects.requireNonNull(charts, "charts");
     }
 
-    /** A renderer that fetches external charts over HTTP(S). */
+    /**
+     * A renderer that fetches external charts over HTTP(S). The HTTP client (a selector thread and the JDK's
+     * HTTP classes) is made on the first external chart: most bundles never need it.
+     */
     public static BundleRenderer create() {
-        return new BundleRenderer(HttpChartSource.create());
+        return new BundleRenderer(new ChartSource() {
+            private HttpChartSource source;
+
+            @Override
+            public Path fetch(ChartReference chart, Path destination) throws RenderException {
+                HttpChartSource http;
+                synchronized (this) {
+                    if (source == null) {
+                        source = HttpChartSource.create();
+                    }
+                    http = source;
+                }
+                return http.fetch(chart, destination);
+            }
+        });
     }
 
     /**
