@@ -6,6 +6,8 @@ import io.flotilla.e2e.support.Fleet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.flotilla.testkit.RequiresKubeApiServer;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import static org.awaitility.Awaitility.await;
  * An agent process that rendered a Helm chart (Helm's Go code runs in-process through helm-java) still stops
  * gracefully on SIGTERM and SIGINT: Go's signal handling must not keep the signals from the JVM.
  */
-class AgentSignalsIT {
+@ExtendWith(RequiresKubeApiServer.class)
+class AgentSignalsKubeIT {
     @TempDir
     Path dir;
     Fleet fleet;
@@ -33,7 +36,7 @@ class AgentSignalsIT {
         fleet.git.write("chart/values.yaml", "greeting: hello\n");
         fleet.git.write("chart/templates/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
                 + "  name: {{ .Release.Name }}-config\ndata:\n  greeting: {{ .Values.greeting | quote }}\n");
-        fleet.addMockCluster("c1");
+        fleet.addKubeCluster("c1");
         fleet.createGitRepo("apps", "[{\"clusterSelector\":{}}]");
     }
 
