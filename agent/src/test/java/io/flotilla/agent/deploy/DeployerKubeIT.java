@@ -496,7 +496,7 @@ class DeployerKubeIT {
         admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
                 .withName(agentNamespace).endMetadata().build()).create();
         // the restricted identity may keep its records and read, but not write ConfigMaps in the app namespace
-        recordsRole();
+        RestrictedRoles.create(admin);
         admin.resource(Serialization.unmarshal("""
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRoleBinding
@@ -556,24 +556,5 @@ class DeployerKubeIT {
         assertThat(deployer.apply(request("d1", List.of(crd))).wroteObjects()).isFalse();
         // the server wrote the CRD's status since (Established): one dry run finds nothing to apply
         assertThat(requests.writes()).allMatch(w -> w.contains("dryRun=All"));
-    }
-
-    /**
-     * Roles for the restricted identity (the API server's aggregated roles admin/edit/view stay empty without
-     * a controller-manager): full access to Secrets where it is bound, read access to the rest where bound.
-     */
-    private void recordsRole() {
-        admin.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata: {name: flotilla-test-records}
-                rules: [{apiGroups: [""], resources: [secrets], verbs: ["*"]}]
-                """, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class)).createOr(r -> r.update());
-        admin.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata: {name: flotilla-test-read}
-                rules: [{apiGroups: ["*"], resources: ["*"], verbs: [get, list, watch]}]
-                """, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class)).createOr(r -> r.update());
     }
 }

@@ -164,7 +164,7 @@ class DeploymentMonitorKubeIT {
                 .withName(locked).endMetadata().build()).create();
         deploy("invalid", bad, false, List.of(configMap(bad, "cfg", Map.of("bad key", "x"))));
         // the restricted identity may read, and keep its ownership records, but write nothing else
-        recordsRole();
+        RestrictedRoles.create(admin);
         admin.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRoleBinding
@@ -256,24 +256,5 @@ class DeploymentMonitorKubeIT {
             assertThat(report.modifiedStatus()).extracting(ModifiedEntry::toString)
                     .containsExactly("configmap.v1 " + apps + "/a modified {\"data\":{\"k\":\"v\"}}");
         }
-    }
-
-    /**
-     * Roles for the restricted identity (the API server's aggregated roles admin/edit/view stay empty without
-     * a controller-manager): full access to Secrets where it is bound, read access to the rest where bound.
-     */
-    private void recordsRole() {
-        admin.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata: {name: flotilla-test-records}
-                rules: [{apiGroups: [""], resources: [secrets], verbs: ["*"]}]
-                """, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class)).createOr(r -> r.update());
-        admin.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRole
-                metadata: {name: flotilla-test-read}
-                rules: [{apiGroups: ["*"], resources: ["*"], verbs: [get, list, watch]}]
-                """, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class)).createOr(r -> r.update());
     }
 }
