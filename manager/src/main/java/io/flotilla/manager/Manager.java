@@ -19,6 +19,18 @@ import io.flotilla.manager.registration.RegistrationService;
 import io.flotilla.manager.rest.RestApi;
 import io.flotilla.manager.store.MvStoreStore;
 import io.flotilla.manager.store.Store;
+import io.flotilla.manager.store.kube.BundledCrds;
+import io.flotilla.manager.store.kube.KubeClients;
+import io.flotilla.manager.store.kube.KubernetesStore;
+import io.flotilla.manager.leader.LeaseLeadership;
+import io.flotilla.manager.verticles.AgentStreamVerticle;
+import io.flotilla.manager.verticles.DeploymentVerticle;
+import io.flotilla.manager.verticles.GitVerticle;
+import io.flotilla.manager.verticles.StatusVerticle;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -35,7 +47,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One manager process: the embedded store, gRPC (agents, tooling) and REST on one port. Wired by hand.
+ * One manager process: its store (embedded, or the upstream cluster in Kubernetes mode), gRPC (agents, tooling) and
+ * REST on one port, and the controllers as verticles, deployed while this process leads. Wired by hand.
  */
 public final class Manager {
     private static final Logger LOG = LoggerFactory.getLogger(Manager.class);
@@ -53,7 +66,8 @@ public final class Manager {
     private final Blocking gitPool;
     private final AtomicBoolean ready = new AtomicBoolean();
     private HttpServer http;
-    private long sweepTimer = -1;
+    private io.vertx.core.Context serverContext;
+    private static final int KUBE_WRITE_CONCURRENCY = 16;
 
     private Manager(ManagerConfig config, Vertx vertx, Store store) {
         this.config = config;
@@ -79,35 +93,115 @@ public final class Manager {
                 status.bundleError(namespace, bundle, gitRepo, error);
             }
         });
-        AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report);
+        this.delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report);
         agents.setHandler(delivery);
-        store.addListener(delivery);
         this.gitPool = new Blocking(vertx, "flotilla-git", 2);
         this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, gitPool,
                 JGitFetcher.create(config.dataDir().resolve("git-cache")), BundleScanner.create(), clock);
-        store.addListener(gitRepos);
     }
 
     private final RestApi restApi;
+    private final AgentDelivery delivery;
+    /** The controllers' verticles while this manager leads, in deployment order. */
+    private final List<String> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean leading;
+    private volatile boolean stopping;
+    private KubernetesClient kubeClient;
+    private LeaseLeadership leadership;
+    private Runnable leadershipLost = () -> { };
 
-    /** Opens the store under {@code config.dataDir()} and starts serving. */
+    /**
+     * Opens the store (the embedded one under {@code config.dataDir()}, or the upstream cluster's custom resources
+     * in Kubernetes mode), starts serving, and deploys the controllers at once or, with leader election, when this
+     * replica acquires the Lease.
+     */
     public static Future<Manager> start(ManagerConfig config) {
         Vertx vertx = Vertx.vertx();
+        KubernetesClient[] client = new KubernetesClient[1];
         return vertx.executeBlocking(() -> {
             Files.createDirectories(config.dataDir());
-            return (Store) MvStoreStore.open(config.dataDir());
+            if (config.kubernetes() == null) {
+                return (Store) MvStoreStore.open(config.dataDir());
+            }
+            client[0] = KubeClients.upstream(config.kubernetes().kubeconfig());
+            return (Store) KubernetesStore.open(client[0],
+                    config.kubernetes().installCrds() ? BundledCrds.load() : List.of(), KUBE_WRITE_CONCURRENCY);
         }).compose(store -> {
             Manager manager = new Manager(config, vertx, store);
-            return vertx.executeBlocking(() -> {
-                manager.status.start();
-                manager.deployments.start();
-                return manager;
-            }).compose(m -> m.listen().map(m));
-        }).recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+            manager.kubeClient = client[0];
+            return manager.listen().compose(v -> manager.campaign()).map(manager);
+        }).recover(e -> {
+            if (client[0] != null) {
+                client[0].close();
+            }
+            return vertx.close().transform(ignored -> Future.failedFuture(e));
+        });
+    }
+
+    /** Called (once) when this replica loses the Lease after leading: its controllers are undeployed by then. */
+    public void onLeadershipLost(Runnable handler) {
+        this.leadershipLost = handler;
+    }
+
+    private Future<Void> campaign() {
+        ManagerConfig.KubernetesMode kube = config.kubernetes();
+        if (kube == null || kube.election() == null) {
+            return deployControllers();
+        }
+        ready.set(false);
+        leadership = new LeaseLeadership(kubeClient, kube.namespace(), kube.election());
+        leadership.start(() -> vertx.runOnContext(v -> deployControllers()
+                        .onFailure(e -> LOG.error("Could not start the controllers after acquiring the lease", e))),
+                () -> vertx.runOnContext(v -> {
+                    if (stopping || !leading) {
+                        return;
+                    }
+                    undeployControllers().onComplete(ar -> leadershipLost.run());
+                }));
+        return Future.succeededFuture();
+    }
+
+    /** Status first (it replays the BDs), then targeting, the agent streams, and git last (it produces the work). */
+    private Future<Void> deployControllers() {
+        leading = true;
+        List<Supplier<io.vertx.core.Deployable>> verticles = List.of(
+                () -> new StatusVerticle(status),
+                () -> new DeploymentVerticle(deployments),
+                () -> new AgentStreamVerticle(store, agents, delivery, liveness, serverContext),
+                () -> new GitVerticle(store, gitRepos));
+        Future<Void> chain = Future.succeededFuture();
+        for (Supplier<io.vertx.core.Deployable> verticle : verticles) {
+            chain = chain.compose(v -> stopping ? Future.succeededFuture()
+                    : vertx.deployVerticle(verticle.get()).map(id -> {
+                        deployed.add(id);
+                        return null;
+                    }));
+        }
+        return chain.onSuccess(v -> {
+            ready.set(!stopping);
+            LOG.info("Controllers started ({} verticles)", deployed.size());
+        });
+    }
+
+    /** In reverse order: git stops producing work, agents are let go, then targeting and status stop. */
+    private Future<Void> undeployControllers() {
+        ready.set(false);
+        leading = false;
+        Future<Void> chain = Future.succeededFuture();
+        List<String> ids = new ArrayList<>(deployed);
+        deployed.clear();
+        java.util.Collections.reverse(ids);
+        for (String id : ids) {
+            chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
+                LOG.warn("A controller did not stop cleanly: {}", e.toString());
+                return Future.succeededFuture();
+            }));
+        }
+        return chain;
     }
 
     private Future<Void> listen() {
-        store.list(Kind.CLUSTER, null).forEach(c -> liveness.assumeDisconnected(Json.key(c)));
+        serverContext = vertx.getOrCreateContext();
         GrpcServer grpc = GrpcServer.server(vertx);
         agents.bind(grpc);
         new StatusGrpcService(statusHub).bind(grpc);
@@ -120,17 +214,21 @@ public final class Manager {
         http.requestHandler(req -> {
             String type = req.getHeader("content-type");
             if (type != null && type.startsWith("application/grpc")) {
-                grpc.handle(req);
+                grpc.handle(req); // the agent service answers UNAVAILABLE itself while this replica does not lead
+            } else if (!leading && !req.path().equals("/healthz") && !req.path().equals("/readyz")) {
+                String leader = leadership == null ? "" : leadership.leader();
+                req.response().setStatusCode(503).putHeader("content-type", "application/json")
+                        .putHeader("retry-after", "2")
+                        .end(Json.object().put("message", "this Flotilla manager replica is on standby"
+                                + (leader.isEmpty() ? "" : "; the leader is " + leader)).toString());
             } else {
                 router.handle(req);
             }
         });
-        sweepTimer = vertx.setPeriodic(1000, id -> liveness.sweep());
-        gitRepos.start(store.list(Kind.GIT_REPO, null));
         return http.listen().map(server -> {
-            ready.set(true);
-            LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), data in {}", config.host(), server.actualPort(),
-                    config.dataDir().toAbsolutePath());
+            LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), {}", config.host(), server.actualPort(),
+                    config.kubernetes() == null ? "data in " + config.dataDir().toAbsolutePath()
+                            : "objects in the Kubernetes API " + kubeClient.getMasterUrl());
             return null;
         });
     }
@@ -176,15 +274,30 @@ public final class Manager {
         return agents;
     }
 
-    /** Stops serving, closes the store and Vert.x. */
+    /** Whether this replica runs the controllers (always in embedded mode once started). */
+    public boolean leading() {
+        return leading;
+    }
+
+    /**
+     * Stops the controllers (in-flight work finishes), releases the Lease so that a standby takes over at once,
+     * stops serving, closes the store and Vert.x.
+     */
     public Future<Void> stop() {
+        stopping = true;
         ready.set(false);
-        if (sweepTimer >= 0) {
-            vertx.cancelTimer(sweepTimer);
-        }
-        agents.closeAll();
-        deployments.close();
-        status.close();
+        Future<Void> undeployed = undeployControllers();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        undeployed.onComplete(ar -> {
+            if (leadership != null) {
+                leadership.close();
+            }
+            shutdown().onComplete(v -> done.complete(null));
+        });
+        return Future.fromCompletionStage(done);
+    }
+
+    private Future<Void> shutdown() {
         // Idle keep-alive connections would otherwise hold a graceful shutdown for 30 s.
         Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(1, TimeUnit.SECONDS);
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
@@ -193,6 +306,9 @@ public final class Manager {
                     gitPool.close();
                     storePool.close();
                     store.close();
+                    if (kubeClient != null) {
+                        kubeClient.close();
+                    }
                     return null;
                 }))
                 .onComplete(ar -> vertx.close().onComplete(v -> done.complete(null)));

@@ -40,6 +40,8 @@ public final class AgentStreamServer {
     private final AtomicLong sessionIds = new AtomicLong();
     private final Map<ObjectKey, AgentSession> sessions = new HashMap<>();
     private AgentMessageHandler handler = AgentMessageHandler.NONE;
+    /** False on a standby replica and while the controllers are not deployed: agents are told to retry elsewhere. */
+    private volatile boolean accepting;
 
     public AgentStreamServer(Blocking blocking, RegistrationService registration, ClusterLiveness liveness,
                              Duration heartbeatInterval) {
@@ -59,6 +61,23 @@ public final class AgentStreamServer {
         server.callHandler(AgentStreamGrpcService.Connect, this::connect);
     }
 
+    /** Opens (true) or closes (false) the door to agents; closing also ends every open stream. */
+    public void accepting(boolean accepting) {
+        this.accepting = accepting;
+        if (!accepting) {
+            closeAll();
+        }
+    }
+
+    private boolean refuseWhenStandby(GrpcServerResponse<?, ?> response) {
+        if (accepting) {
+            return false;
+        }
+        response.status(GrpcStatus.UNAVAILABLE)
+                .statusMessage("this Flotilla manager replica is not the leader (standby or stopping); retry").end();
+        return true;
+    }
+
     /** The open session of a cluster, if its agent is connected. */
     public AgentSession session(ObjectKey cluster) {
         return sessions.get(cluster);
@@ -74,6 +93,9 @@ public final class AgentStreamServer {
     }
 
     private void register(GrpcServerRequest<RegisterRequest, RegisterResponse> request) {
+        if (refuseWhenStandby(request.response())) {
+            return;
+        }
         request.last().onSuccess(req -> blocking.run(() -> registration.register(req.getToken(), req.getClusterName(),
                         req.getLabelsMap()))
                 .onSuccess(reg -> request.response().end(RegisterResponse.newBuilder()
@@ -89,6 +111,9 @@ public final class AgentStreamServer {
 
     private void connect(GrpcServerRequest<AgentMessage, ManagerMessage> request) {
         GrpcServerResponse<AgentMessage, ManagerMessage> response = request.response();
+        if (refuseWhenStandby(response)) {
+            return;
+        }
         String clusterHeader = request.headers().get(CLUSTER_HEADER);
         String auth = request.headers().get(AUTHORIZATION);
         String credential = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : null;
@@ -105,6 +130,10 @@ public final class AgentStreamServer {
             registration.authenticate(ns, name, credential);
             return null;
         }).onComplete(ar -> {
+            if (!accepting) {
+                refuseWhenStandby(response);
+                return;
+            }
             if (ar.failed()) {
                 LOG.warn("{}: stream refused: {}", cluster, ar.cause().getMessage());
                 fail(response, ar.cause());

@@ -28,6 +28,7 @@ import io.flotilla.manager.store.StoreListener;
 import io.flotilla.manager.store.StoreOp;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,7 @@ public final class GitRepoController implements StoreListener {
     private final StatusWriter statusWriter;
     private final Clock clock;
     private final Map<ObjectKey, Follow> follows = new HashMap<>();
+    private volatile boolean stopped;
 
     /** Event-loop state of one followed GitRepo. */
     private static final class Follow {
@@ -94,9 +96,25 @@ public final class GitRepoController implements StoreListener {
         context.runOnContext(v -> gitRepos.forEach(r -> upsert(r.deepCopy())));
     }
 
+    /** Stops following every GitRepo (polls cancelled; a fetch in flight finishes but schedules nothing more). */
+    public Future<Void> stop() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            stopped = true;
+            follows.values().forEach(f -> {
+                if (f.timer >= 0) {
+                    vertx.cancelTimer(f.timer);
+                }
+            });
+            follows.clear();
+            done.complete();
+        });
+        return done.future();
+    }
+
     @Override
     public void onEvent(EventType type, ObjectNode object) {
-        if (Json.kind(object).orElse(null) != Kind.GIT_REPO) {
+        if (stopped || Json.kind(object).orElse(null) != Kind.GIT_REPO) {
             return;
         }
         ObjectNode copy = object.deepCopy();
@@ -110,6 +128,9 @@ public final class GitRepoController implements StoreListener {
     }
 
     private void upsert(ObjectNode gitRepo) {
+        if (stopped) {
+            return;
+        }
         ObjectKey key = Json.key(gitRepo);
         Follow f = follows.computeIfAbsent(key, k -> new Follow());
         long generation = gitRepo.path("metadata").path("generation").asLong();
@@ -141,6 +162,9 @@ public final class GitRepoController implements StoreListener {
     }
 
     private void removed(ObjectNode gitRepo) {
+        if (stopped) {
+            return;
+        }
         ObjectKey key = Json.key(gitRepo);
         Follow f = follows.remove(key);
         if (f != null && f.timer >= 0) {

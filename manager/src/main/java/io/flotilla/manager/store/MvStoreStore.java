@@ -318,6 +318,11 @@ public final class MvStoreStore implements Store {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    @Override
+    public void removeListener(StoreListener listener) {
+        listeners.remove(listener);
+    }
+
     /** Closes the file (every write was committed already); later calls do nothing. */
     @Override
     public void close() {

@@ -66,6 +66,9 @@ public interface Store extends AutoCloseable {
     /** Registers a listener called after every durable write, on the writing thread, in commit order. */
     void addListener(StoreListener listener);
 
+    /** Stops calling {@code listener}; a controller that stops (its verticle undeployed) hears nothing more. */
+    void removeListener(StoreListener listener);
+
     @Override
     void close();
 }
