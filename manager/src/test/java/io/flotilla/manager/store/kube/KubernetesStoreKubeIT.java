@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The Kubernetes store against a real kube-apiserver with the project's CRDs: the {@link io.flotilla.manager.store.Store}
+ * The Kubernetes store against a real kube-apiserver with the CRDs of charts/flotilla-crds: the {@link io.flotilla.manager.store.Store}
  * contract where Kubernetes can keep it, and the documented weaker one where it cannot (batches).
  */
 class KubernetesStoreKubeIT {
@@ -45,7 +45,7 @@ class KubernetesStoreKubeIT {
         kube = KUBE.get().client();
         kube.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(ns)
                 .endMetadata().build()).serverSideApply();
-        store = KubernetesStore.open(kube, TestCrds.all(), 8);
+        store = KubernetesStore.open(kube, BundledCrds.load(), 8);
         store.addListener((type, object) -> {
             if (ns.equals(ApiObjects.namespace(object)) || object.path("metadata").path("namespace").asText().startsWith("cluster-" + ns)) {
                 events.add(type + " " + object.path("kind").asText() + " " + ApiObjects.name(object));
