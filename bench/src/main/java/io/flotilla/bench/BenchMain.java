@@ -6,7 +6,7 @@ import java.util.List;
 
 /** {@code bench/run EXPERIMENT|all}: runs experiments, writes their JSON reports, prints BENCH lines. */
 public final class BenchMain {
-    private static final List<String> EXPERIMENTS = List.of("targeting", "status", "status-10k", "fleet-50x50", "gitops", "agent-memory",
+    private static final List<String> EXPERIMENTS = List.of("targeting", "status", "status-10k", "fleet-50x50", "kube-50x50", "gitops", "agent-memory",
             "agent-footprint");
 
     private BenchMain() {
@@ -39,6 +39,7 @@ public final class BenchMain {
                 case "status" -> StatusBench.run(commit, new StatusBench.Setup("status", 1000, 10, 200, 30, 1, 2, 20));
                 case "status-10k" -> StatusBench.run(commit, new StatusBench.Setup("status-10k", 10_000, 2, 200, 30, 100, 0, 250));
                 case "fleet-50x50" -> FleetBench.run(commit, 50, 50, 5);
+                case "kube-50x50" -> KubeFleetBench.run(commit, 3);
                 case "gitops" -> GitOpsBench.run(commit, 50, 5);
                 case "agent-memory" -> AgentMemoryBench.run(commit, 1000, 100, 50);
                 // BENCH_JAVA_OPTS=-Dfootprint.helm=false skips the Helm phase; footprint.settle/window shorten it

@@ -74,14 +74,22 @@ final class SimAgent {
                 });
     }
 
-    /** Opens the stream with an empty hello; completes when the manager's Welcome arrives. */
+    /** Opens the stream with a hello of what it holds; completes when the manager's Welcome arrives. */
     Future<Void> connect() {
+        if (heartbeatTimer >= 0) { // a reconnect: the old stream's heartbeats stop
+            pool.vertx().cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
         Promise<Void> welcomed = Promise.promise();
         pool.client().request(pool.address(), AgentStreamGrpcClient.Connect).onSuccess(req -> {
             stream = req;
             req.headers().set("authorization", "Bearer " + credential);
             req.headers().set("x-flotilla-cluster", cluster);
-            req.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setAgentVersion("bench-sim")).build());
+            // The digest of what it holds, as a real agent sends it: after a manager restart nothing is re-sent.
+            Hello.Builder hello = Hello.newBuilder().setAgentVersion("bench-sim");
+            held.forEach((bd, id) -> hello.putHeld(bd, io.flotilla.proto.v1.HeldDeployment.newBuilder()
+                    .setAppliedDeploymentId(id).setLastStatusSequence(sequence.get()).build()));
+            req.write(AgentMessage.newBuilder().setHello(hello).build());
             req.response().onSuccess(resp -> {
                 Context context = Vertx.currentContext();
                 resp.handler(m -> received(m, context, welcomed));

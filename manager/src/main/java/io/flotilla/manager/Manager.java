@@ -6,6 +6,8 @@ import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.core.Blocking;
 import io.flotilla.manager.deploy.AgentDelivery;
+import io.flotilla.manager.deploy.BdStatusPersister;
+import java.time.Duration;
 import io.flotilla.manager.deploy.DeploymentController;
 import io.flotilla.manager.deploy.TargetingObserver;
 import io.flotilla.manager.statusapi.StatusController;
@@ -93,7 +95,9 @@ public final class Manager {
                 status.bundleError(namespace, bundle, gitRepo, error);
             }
         });
-        this.delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report);
+        this.bdStatus = new BdStatusPersister(store, blocking,
+                config.kubernetes() == null ? Duration.ZERO : KUBE_BD_STATUS_INTERVAL, KUBE_WRITE_CONCURRENCY);
+        this.delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report, bdStatus);
         agents.setHandler(delivery);
         this.gitPool = new Blocking(vertx, "flotilla-git", 2);
         this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, gitPool,
@@ -102,6 +106,9 @@ public final class Manager {
 
     private final RestApi restApi;
     private final AgentDelivery delivery;
+    private final BdStatusPersister bdStatus;
+    /** Kubernetes mode: at most one BD status write per BD per second (the status stream is immediate). */
+    private static final Duration KUBE_BD_STATUS_INTERVAL = Duration.ofSeconds(1);
     /** The controllers' verticles while this manager leads, in deployment order. */
     private final List<String> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean leading;
@@ -303,6 +310,7 @@ public final class Manager {
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
         CompletableFuture<Void> done = new CompletableFuture<>();
         closed.eventually(() -> vertx.executeBlocking(() -> {
+                    bdStatus.close();
                     gitPool.close();
                     storePool.close();
                     store.close();

@@ -12,7 +12,6 @@ import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
 import io.flotilla.manager.core.Blocking;
-import io.flotilla.manager.store.StatusWriter;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.StoreListener;
 import io.flotilla.manager.targeting.ClusterKey;
@@ -33,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,10 +51,10 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     private final Blocking blocking;
     private final Context context;
     private final AgentStreamServer agents;
-    private final StatusWriter statusWriter;
     private final Map<ObjectKey, Long> sentGenerations = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ReportObserver reportObserver;
+    private final BdStatusPersister statusPersister;
 
     /** Told of each report as it arrives, before it is stored (status is published from it at once). */
     public interface ReportObserver {
@@ -61,13 +62,13 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     }
 
     public AgentDelivery(Store store, Blocking blocking, Context context, AgentStreamServer agents,
-                         ReportObserver reportObserver) {
+                         ReportObserver reportObserver, BdStatusPersister statusPersister) {
+        this.statusPersister = statusPersister;
         this.reportObserver = reportObserver;
         this.store = store;
         this.blocking = blocking;
         this.context = context;
         this.agents = agents;
-        this.statusWriter = new StatusWriter(store);
     }
 
     // ---- store → agents ------------------------------------------------------------------------------------
@@ -223,16 +224,14 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
                 reportObserver.report(bdNamespace, st.getName(), status);
             }
         }
-        blocking.runOrdered(() -> {
-            for (DeploymentStatus st : report.getDeploymentsList()) {
-                if (st.getDeleted()) {
-                    continue;
-                }
-                statusWriter.patch(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()),
-                        status -> writeStatus(status, st, sequence));
+        List<Future<Void>> writes = new ArrayList<>();
+        for (DeploymentStatus st : report.getDeploymentsList()) {
+            if (!st.getDeleted()) {
+                writes.add(statusPersister.write(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()),
+                        status -> writeStatus(status, st, sequence)));
             }
-            return null;
-        }).onSuccess(v -> session.send(ManagerMessage.newBuilder().setAck(Ack.newBuilder().setSequence(sequence)).build()))
+        }
+        Future.all(writes).onSuccess(v -> session.send(ManagerMessage.newBuilder().setAck(Ack.newBuilder().setSequence(sequence)).build()))
                 .onFailure(e -> LOG.error("{}: could not store report {}: {}", cluster, sequence, e.toString()));
     }
 

@@ -5,6 +5,7 @@ import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.ObjectKey;
 
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /** Read-modify-write of an object's status with optimistic-concurrency retries. Blocking. */
@@ -21,13 +22,26 @@ public final class StatusWriter {
      * concurrent write. Returns the stored object, or empty when the object does not exist.
      */
     public Optional<ObjectNode> patch(ObjectKey key, Consumer<ObjectNode> change) {
+        return patchIfChanged(key, change, (before, after) -> true);
+    }
+
+    /**
+     * Like {@link #patch}, but writes only when {@code worthWriting(statusBefore, statusAfter)} says so; returns
+     * empty when nothing was written (no object, or no change worth a write).
+     */
+    public Optional<ObjectNode> patchIfChanged(ObjectKey key, Consumer<ObjectNode> change,
+                                               BiPredicate<ObjectNode, ObjectNode> worthWriting) {
         for (int attempt = 1; ; attempt++) {
             Optional<ObjectNode> current = store.get(key);
             if (current.isEmpty()) {
                 return Optional.empty();
             }
             ObjectNode object = current.get();
+            ObjectNode before = Json.status(object).deepCopy();
             change.accept(Json.status(object));
+            if (!worthWriting.test(before, Json.status(object))) {
+                return Optional.empty();
+            }
             try {
                 return Optional.of(store.updateStatus(object));
             } catch (StoreException.Conflict e) {
