@@ -112,6 +112,7 @@ final class KubeFleetBench {
                 int requests = kube.requests(KubeApiServer.User.ADMIN).size() - requestsBefore;
 
                 manager.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                manager = null;
                 restarted.set(true);
                 long restart = System.nanoTime();
                 manager = start(new ManagerConfig(config.dataDir(), "127.0.0.1", port, config.offlineTimeout(),
@@ -125,7 +126,9 @@ final class KubeFleetBench {
                 }
                 return new double[] {deliveredMs, readyMs, servingMs, reconciledMs, redelivered.get(), requests};
             } finally {
-                manager.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                if (manager != null) {
+                    manager.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                }
             }
         } finally {
             BenchManager.deleteTree(dir);

@@ -147,7 +147,11 @@ final class SimAgent {
     private void write(AgentMessage message) {
         GrpcClientRequest<AgentMessage, ManagerMessage> s = stream;
         if (s != null) {
-            s.write(message);
+            try {
+                s.write(message);
+            } catch (IllegalStateException streamFailed) {
+                return; // the manager went away (a restart): the next connect() opens a new stream
+            }
         }
     }
 

@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  * electing a leader through a Lease; three real agents on kube-apiservers of their own reach "the Service" (a proxy
  * to whichever replica is ready). A GitRepo applied with kubectl deploys everywhere and {@code kubectl get gitrepos}
  * shows it Ready; then the leader is killed with SIGKILL and the standby must take over within the lease duration,
- * with every BD kept as it was (same objects, nothing re-delivered) and the GitRepo's status complete within 10 s.
+ * with every BD kept as it was (same objects, nothing re-delivered) and the GitRepo's status complete within 10 s;
+ * then SIGTERM of the new leader hands the lease to a third replica at once.
  */
 class ManagerFailoverKubeIT {
     private static final Logger LOG = LoggerFactory.getLogger(ManagerFailoverKubeIT.class);
@@ -106,7 +107,8 @@ class ManagerFailoverKubeIT {
         }
 
         ChildJvm a = startManager("manager-a");
-        ReadyServiceProxy service = new ReadyServiceProxy(List.of(freePortPlaceholder("manager-a"), freePortPlaceholder("manager-b")));
+        ReadyServiceProxy service = new ReadyServiceProxy(List.of(freePortPlaceholder("manager-a"),
+                freePortPlaceholder("manager-b"), freePortPlaceholder("manager-c")));
         closeables.add(service);
         await("manager-a leads").atMost(Duration.ofSeconds(90))
                 .untilAsserted(() -> assertThat(service.readyBackend()).as(a.output()).isEqualTo(ports.get("manager-a")));
@@ -183,6 +185,19 @@ class ManagerFailoverKubeIT {
         }
         assertThat(hellos).isEqualTo(3);
         assertThat(downstreamVersions()).as("nothing re-applied downstream").isEqualTo(configMapsBefore);
+
+        // SIGTERM hands the lease over at once: a new standby leads within about one retry period, not a lease duration.
+        ChildJvm c = startManager("manager-c");
+        await("manager-c stands by").atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(c.output()).contains("is held by manager-b"));
+        Instant term = Instant.now();
+        b.signal("TERM");
+        await("manager-c leads after SIGTERM of manager-b").atMost(LEASE).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(service.readyBackend()).as(c.output()).isEqualTo(ports.get("manager-c")));
+        Duration handover = Duration.between(term, Instant.now());
+        await("manager-b exits").atMost(Duration.ofSeconds(20)).until(() -> !b.isAlive());
+        LOG.info("Handover: manager-c ready {} ms after SIGTERM of the leader (lease duration {} s)", handover.toMillis(),
+                LEASE.toSeconds());
 
         // The new leader serves changes: a new commit reaches every cluster.
         git.write("app1/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app1\ndata:\n  k: v2\n");

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -114,6 +115,7 @@ public final class Manager {
     private volatile boolean leading;
     private volatile boolean stopping;
     private KubernetesClient kubeClient;
+    private Vertx kubeVertx;
     private LeaseLeadership leadership;
     private Runnable leadershipLost = () -> { };
 
@@ -123,26 +125,43 @@ public final class Manager {
      * replica acquires the Lease.
      */
     public static Future<Manager> start(ManagerConfig config) {
+        Promise<Manager> result = Promise.promise();
         Vertx vertx = Vertx.vertx();
         KubernetesClient[] client = new KubernetesClient[1];
-        return vertx.executeBlocking(() -> {
+        // Its own Vert.x: the manager's blocking work never starves the client's event loops and workers.
+        Vertx[] kubeVertx = {config.kubernetes() == null ? null
+                : Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8))};
+        vertx.executeBlocking(() -> {
             Files.createDirectories(config.dataDir());
             if (config.kubernetes() == null) {
                 return (Store) MvStoreStore.open(config.dataDir());
             }
-            client[0] = KubeClients.upstream(config.kubernetes().kubeconfig());
+            client[0] = KubeClients.upstream(kubeVertx[0], config.kubernetes().kubeconfig());
             return (Store) KubernetesStore.open(client[0],
                     config.kubernetes().installCrds() ? BundledCrds.load() : List.of(), KUBE_WRITE_CONCURRENCY);
         }).compose(store -> {
             Manager manager = new Manager(config, vertx, store);
             manager.kubeClient = client[0];
+            manager.kubeVertx = kubeVertx[0];
             return manager.listen().compose(v -> manager.campaign()).map(manager);
-        }).recover(e -> {
-            if (client[0] != null) {
-                client[0].close();
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+                return;
             }
-            return vertx.close().transform(ignored -> Future.failedFuture(e));
+            // Closed from a plain thread, and the caller told from there: a completion on this Vert.x' (closing)
+            // event loops would be rejected, leaving the caller waiting for ever with a RejectedExecutionException.
+            CompletableFuture.runAsync(() -> {
+                if (client[0] != null) {
+                    client[0].close();
+                }
+                if (kubeVertx[0] != null) {
+                    kubeVertx[0].close();
+                }
+                vertx.close().onComplete(v -> result.fail(ar.cause()));
+            });
         });
+        return result.future();
     }
 
     /** Called (once) when this replica loses the Lease after leading: its controllers are undeployed by then. */
@@ -316,10 +335,14 @@ public final class Manager {
                     store.close();
                     if (kubeClient != null) {
                         kubeClient.close();
+                        kubeVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                     }
                     return null;
                 }))
-                .onComplete(ar -> vertx.close().onComplete(v -> done.complete(null)));
+                // Closed from a plain thread: a future made there has no context, so its completion does not hop onto
+                // an event loop that the close itself terminates (a RejectedExecutionException otherwise).
+                .onComplete(ar -> CompletableFuture.runAsync(() -> vertx.close()
+                        .onComplete(v -> done.complete(null))));
         return Future.fromCompletionStage(done);
     }
 }

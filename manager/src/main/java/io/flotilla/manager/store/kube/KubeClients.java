@@ -3,6 +3,8 @@ package io.flotilla.manager.store.kube;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Vertx;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,10 +17,10 @@ public final class KubeClients {
     }
 
     /**
-     * From {@code kubeconfig} when given, else as kubectl finds its cluster: in-cluster service account,
+     * A client on {@code vertx} (closed with it), from {@code kubeconfig} when given, else as kubectl finds its cluster: in-cluster service account,
      * {@code $KUBECONFIG}, {@code ~/.kube/config}.
      */
-    public static KubernetesClient upstream(Path kubeconfig) {
+    public static KubernetesClient upstream(Vertx vertx, Path kubeconfig) {
         Config config;
         if (kubeconfig != null) {
             try {
@@ -29,9 +31,9 @@ public final class KubeClients {
         } else {
             config = Config.autoConfigure(null);
         }
-        // Status writes and informers of thousands of BDs: more concurrent requests than the default 64/5 per host.
-        config.setMaxConcurrentRequests(128);
-        config.setMaxConcurrentRequestsPerHost(64);
-        return new KubernetesClientBuilder().withConfig(config).build();
+        // On the manager's own Vert.x: fabric8's default factory shares a Vert.x of its own between clients, and a
+        // client built after another one was closed (a manager restarted in one JVM) never got an answer.
+        return new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                .withConfig(config).build();
     }
 }

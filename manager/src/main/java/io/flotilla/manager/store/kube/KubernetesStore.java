@@ -129,18 +129,25 @@ public final class KubernetesStore implements Store {
 
     private void startInformers() {
         // Contents first, so that Bundles arriving from their informer find their resources.
+        ContentHandler contentHandler = new ContentHandler();
         SharedIndexInformer<GenericKubernetesResource> contentInformer = client
-                .genericKubernetesResources(KubeKinds.CONTENT).inform(new ContentHandler(), 0);
+                .genericKubernetesResources(KubeKinds.CONTENT).inform(contentHandler, 0);
         informers.add(contentInformer);
         await(contentInformer, "contents");
+        contentInformer.getStore().list().forEach(contentHandler::onAdd);
+        Map<Kind, SharedIndexInformer<GenericKubernetesResource>> byKind = new EnumMap<>(Kind.class);
         for (Kind kind : caches.keySet()) {
-            SharedIndexInformer<GenericKubernetesResource> informer = client
-                    .genericKubernetesResources(KubeKinds.context(kind)).inAnyNamespace().inform(new KindHandler(kind), 0);
-            informers.add(informer);
+            byKind.put(kind, client.genericKubernetesResources(KubeKinds.context(kind)).inAnyNamespace()
+                    .inform(new KindHandler(kind), 0));
         }
-        for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
-            await(informer, informer.getApiTypeClass().getSimpleName());
-        }
+        informers.addAll(byKind.values());
+        byKind.forEach((kind, informer) -> {
+            await(informer, kind.plural());
+            // A synced informer has every object in its own store, but its handlers may not have run yet: take the
+            // list from there (the handlers' events that follow are older or equal, and change nothing).
+            KindHandler handler = new KindHandler(kind);
+            informer.getStore().list().forEach(handler::onAdd);
+        });
         LOG.info("Kubernetes store on {}: caches synced ({} objects)", client.getMasterUrl(),
                 caches.values().stream().mapToInt(Map::size).sum());
     }

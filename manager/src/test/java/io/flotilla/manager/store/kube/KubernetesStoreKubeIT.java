@@ -177,6 +177,34 @@ class KubernetesStoreKubeIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void largeConcurrentBatchesOfStatusWritesComplete() {
+        List<StoreOp> creates = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            creates.add(StoreOp.create(gitRepo("load-" + i, "https://git.example/" + i + ".git")));
+        }
+        List<ObjectNode> objects = store.apply(creates);
+        for (int round = 0; round < 5; round++) {
+            List<StoreOp> statuses = new java.util.ArrayList<>();
+            for (ObjectNode o : objects) {
+                ObjectNode copy = o.deepCopy();
+                copy.with("status").put("round", round).put("message", "x".repeat(2000));
+                statuses.add(StoreOp.updateStatus(copy));
+            }
+            objects = store.apply(statuses);
+        }
+        assertThat(store.list(Kind.GIT_REPO, ns)).allSatisfy(o -> assertThat(o.path("status").path("round").asInt()).isEqualTo(4));
+        // A store opened now (a restarted manager) holds every object the moment open returns.
+        KubernetesStore reopened = KubernetesStore.open(kube, List.of(), 2);
+        try {
+            assertThat(reopened.list(Kind.GIT_REPO, ns)).hasSize(500)
+                    .allSatisfy(o -> assertThat(o.path("status").path("round").asInt()).isEqualTo(4));
+        } finally {
+            reopened.close();
+        }
+    }
+
+    @Test
     void secretsAreNativeSecretsReadFromTheApi() {
         ObjectNode secret = Json.newObject(Kind.SECRET, ns, "git-auth");
         secret.putObject("data").put("token", java.util.Base64.getEncoder().encodeToString("t0p".getBytes()));
