@@ -70,7 +70,7 @@ public final class Manager {
     private final AtomicBoolean ready = new AtomicBoolean();
     private HttpServer http;
     private io.vertx.core.Context serverContext;
-    private static final int KUBE_WRITE_CONCURRENCY = 16;
+    private static final int KUBE_WRITE_CONCURRENCY = 64;
 
     private Manager(ManagerConfig config, Vertx vertx, Store store) {
         this.config = config;
