@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * API is down, and says so in the Cluster's status.
  */
 public final class Agent {
+    static final Duration RECONNECT_BACKOFF_MAX = Duration.ofSeconds(4);
+
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     static final int EVENT_LOOPS = 1;
     /** Blocking work on Vert.x' pool: registration, the cluster probe, the state file. */
@@ -145,8 +147,10 @@ public final class Agent {
                     return worker.loadOwnership().map(v -> state);
                 })
                 .compose(state -> {
+                    // Reconnects wait at most 4 s: a manager failover (a new leader within the lease duration) is over
+                    // seconds after it starts, and status must be complete again soon after; full jitter spreads a fleet.
                     connection = new ManagerConnection(vertx, config.manager(),
-                            new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
+                            new Backoff(Duration.ofMillis(500), RECONNECT_BACKOFF_MAX, () -> ThreadLocalRandom.current().nextDouble()),
                             () -> health, () -> {
                                 if (!worker.ownershipLoaded()) {
                                     worker.loadOwnership();

@@ -56,7 +56,7 @@ class ManagerFailoverKubeIT {
             .withVersion("v1alpha1").withKind("GitRepo").withPlural("gitrepos").withNamespaced(true).build();
     private static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder().withGroup("flotilla.io")
             .withVersion("v1alpha1").withKind("Cluster").withPlural("clusters").withNamespaced(true).build();
-    private static final Duration LEASE = Duration.ofSeconds(4);
+    private static final Duration LEASE = Duration.ofSeconds(3);
 
     /** 0: upstream; 1-3: the downstream clusters. */
     @RegisterExtension
@@ -84,7 +84,7 @@ class ManagerFailoverKubeIT {
         ChildJvm jvm = ChildJvm.start(name, dir, "manager", "--store", "kubernetes",
                 "--kubeconfig", KUBE.get(0).kubeconfig(KubeApiServer.User.ADMIN).toString(),
                 "--namespace", "flotilla-system", "--identity", name,
-                "--lease-duration", LEASE.toSeconds() + "s", "--renew-deadline", "3s", "--retry-period", "500ms",
+                "--lease-duration", LEASE.toSeconds() + "s", "--renew-deadline", "2s", "--retry-period", "500ms",
                 "--listen", "127.0.0.1:" + port, "--data-dir", dir.resolve(name).toString(),
                 "--offline-timeout", "15s", "--heartbeat-interval", "1s");
         managers.put(name, jvm);

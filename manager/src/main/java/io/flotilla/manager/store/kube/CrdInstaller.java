@@ -16,17 +16,25 @@ final class CrdInstaller {
     private CrdInstaller() {
     }
 
+    /** The digest of the CRD as this manager ships it: an equal one on the server means nothing to upgrade. */
+    static final String DIGEST_ANNOTATION = "flotilla.io/crd-sha256";
+
     static void installOrUpgrade(KubernetesClient client, List<CustomResourceDefinition> crds, Duration timeout) {
-        for (CustomResourceDefinition crd : crds) {
-            var resource = client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName());
+        for (CustomResourceDefinition shipped : crds) {
+            CustomResourceDefinition crd = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder(shipped)
+                    .editMetadata().addToAnnotations(DIGEST_ANNOTATION, digest(shipped)).endMetadata().build();
+            String name = crd.getMetadata().getName();
+            var resource = client.apiextensions().v1().customResourceDefinitions().withName(name);
             CustomResourceDefinition existing = resource.get();
             if (existing == null) {
                 client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-                LOG.info("Installed CRD {}", crd.getMetadata().getName());
-            } else if (!existing.getSpec().equals(crd.getSpec())) {
+                LOG.info("Installed CRD {}", name);
+            } else if (!digest(shipped).equals(existing.getMetadata().getAnnotations() == null ? null
+                    : existing.getMetadata().getAnnotations().get(DIGEST_ANNOTATION))) {
+                // An upgrade makes the API server restart the kind's storage and every watch of it: only when it changed.
                 crd.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
                 client.apiextensions().v1().customResourceDefinitions().resource(crd).update();
-                LOG.info("Upgraded CRD {}", crd.getMetadata().getName());
+                LOG.info("Upgraded CRD {}", name);
             }
         }
         for (CustomResourceDefinition crd : crds) {
@@ -34,6 +42,16 @@ final class CrdInstaller {
                     .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
                             .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
                             timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static String digest(CustomResourceDefinition crd) {
+        try {
+            byte[] json = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(crd.getSpec())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 }
