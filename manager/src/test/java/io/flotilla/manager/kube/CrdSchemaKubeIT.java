@@ -140,20 +140,21 @@ class CrdSchemaKubeIT {
     }
 
     /** A user's mistakes are refused by the API server itself, naming the field. */
-    @ParameterizedTest(name = "{0}: {2}")
+    @ParameterizedTest(name = "{0}: {2} {3}")
     @CsvSource(delimiter = '|', textBlock = """
-            gitrepos                  | {"repo": 5}                                          | spec.repo
-            gitrepos                  | {"branch": "main"}                                   | spec.repo
-            gitrepos                  | {"repo": "https://git.example/a.git", "repoo": "x"}  | spec.repoo
-            gitrepos                  | {"repo": "https://git.example/a.git", "pollingInterval": "soon"} | spec.pollingInterval
-            gitrepos                  | {"repo": "https://git.example/a.git", "targets": [{"clusterSelector": {"matchLabels": {"env": 1}}}]} | spec.targets[0].clusterSelector.matchLabels.env
-            gitrepos                  | {"repo": "https://git.example/a.git", "targets": [{"clusterSelektor": {}}]} | spec.targets[0].clusterSelektor
-            gitrepos                  | {"repo": "https://git.example/a.git", "paused": "yes"} | spec.paused
-            clustergroups             | {"selector": {"matchExpressions": [{"key": "env", "operator": "Equals"}]}} | spec.selector.matchExpressions[0].operator
-            clusters                  | {"templateValues": "region=eu"}                      | spec.templateValues
-            clusterregistrationtokens | {"ttl": "forever"}                                   | spec.ttl
+            gitrepos                  | {"repo": 5}                                          | spec.repo | must be of type string
+            gitrepos                  | {"branch": "main"}                                   | spec.repo | Required value
+            gitrepos                  | {"repo": "https://git.example/a.git", "repoo": "x"}  | spec.repoo | unknown field
+            gitrepos                  | {"repo": "https://git.example/a.git", "pollingInterval": "soon"} | spec.pollingInterval | should match
+            gitrepos                  | {"repo": "https://git.example/a.git", "targets": [{"clusterSelector": {"matchLabels": {"env": 1}}}]} | spec.targets[0].clusterSelector.matchLabels.env | must be of type string
+            gitrepos                  | {"repo": "https://git.example/a.git", "targets": [{"clusterSelektor": {}}]} | spec.targets[0].clusterSelektor | unknown field
+            gitrepos                  | {"repo": "https://git.example/a.git", "paused": "yes"} | spec.paused | must be of type boolean
+            clustergroups             | {"selector": {"matchExpressions": [{"key": "env", "operator": "Equals"}]}} | spec.selector.matchExpressions[0].operator | Unsupported value
+            clusters                  | {"templateValues": "region=eu"}                      | spec.templateValues | must be of type object
+            clusterregistrationtokens | {"ttl": "forever"}                                   | spec.ttl | should match
             """)
-    void invalidUserObjectsAreRefusedNamingTheField(String plural, String spec, String field) throws Exception {
+    void invalidUserObjectsAreRefusedNamingTheField(String plural, String spec, String field, String why)
+            throws Exception {
         Kind kind = Kind.byPlural(plural).orElseThrow();
         ObjectNode object = Json.newObject(kind, NS, "invalid-" + plural.substring(0, 6));
         object.set("spec", Json.MAPPER.readTree(spec));
@@ -163,7 +164,7 @@ class CrdSchemaKubeIT {
                 .resource(resource).fieldValidation(FieldValidateable.Validation.STRICT).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isIn(400, 422);
-                    assertThat(e.getMessage()).contains(field);
+                    assertThat(e.getMessage()).contains(field).contains(why);
                 });
     }
 
