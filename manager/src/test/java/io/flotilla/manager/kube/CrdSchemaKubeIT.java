@@ -139,6 +139,25 @@ class CrdSchemaKubeIT {
                 .containsExactlyInAnyOrder("True", "True", "True", "True");
     }
 
+    /** The GitRepo of the README's quickstart is what users `kubectl apply` first: it must pass strict validation. */
+    @Test
+    void theReadmeGitRepoIsValid() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```yaml\n# gitrepo.yaml\n");
+        assertThat(start).as("README quickstart has a gitrepo.yaml block").isNotNegative();
+        String yaml = readme.substring(start + "```yaml\n".length(), readme.indexOf("```", start + 7));
+        ObjectNode gitRepo = (ObjectNode) Json.YAML.readTree(yaml);
+        String namespace = Json.namespace(gitRepo);
+        kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("readme").endMetadata().build())
+                .create();
+        Json.metadata(gitRepo).put("namespace", "readme");
+        GenericKubernetesResource created = kube.genericKubernetesResources(Kind.API_VERSION, "GitRepo")
+                .inNamespace("readme").resource(fromJson(gitRepo)).fieldValidation(FieldValidateable.Validation.STRICT)
+                .create();
+        assertThat(namespace).isEqualTo(NS);
+        assertThat(toJson(created).get("spec")).isEqualTo(gitRepo.get("spec"));
+    }
+
     /** A user's mistakes are refused by the API server itself, naming the field. */
     @ParameterizedTest(name = "{0}: {2} {3}")
     @CsvSource(delimiter = '|', textBlock = """
