@@ -48,6 +48,8 @@ final class ChartValues {
                 enabled: true
                 namespaces: [apps, web]
             extraEnv: [{name: HTTPS_PROXY, value: "http://proxy.example.com:3128"}]
+            extraVolumes: [{name: manager-ca, configMap: {name: flotilla-manager-ca}}]
+            extraVolumeMounts: [{name: manager-ca, mountPath: /etc/flotilla/ca, readOnly: true}]
             resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 384Mi}}
             nodeSelector: {kubernetes.io/os: linux}
             tolerations: [{key: edge, operator: Equal, value: "true", effect: NoExecute}]

@@ -200,6 +200,9 @@ class ChartsRenderTest {
         assertThat(pod.path("tolerations").get(0).path("key").asText()).isEqualTo("edge");
         assertThat(container(deployment).path("resources").path("limits").path("memory").asText()).isEqualTo("384Mi");
         assertThat(names(container(deployment).path("env"), "name")).containsExactly("JAVA_OPTS", "HTTPS_PROXY");
+        assertThat(names(pod.path("volumes"), "name")).containsExactly("scratch", "tmp", "token", "manager-ca");
+        assertThat(names(container(deployment).path("volumeMounts"), "mountPath"))
+                .containsExactly("/var/lib/flotilla-agent", "/tmp", "/token", "/etc/flotilla/ca");
         assertRestricted(deployment);
     }
 
