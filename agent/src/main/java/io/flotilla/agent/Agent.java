@@ -9,9 +9,13 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Utils;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.flotilla.agent.cluster.ClusterProbe;
+import io.flotilla.agent.cluster.InClusterConfig;
 import io.flotilla.agent.connection.AgentState;
 import io.flotilla.agent.connection.Backoff;
 import io.flotilla.agent.connection.ManagerConnection;
+import io.flotilla.agent.state.AgentStateStore;
+import io.flotilla.agent.state.FileAgentStateStore;
+import io.flotilla.agent.state.SecretAgentStateStore;
 import io.flotilla.agent.work.DeploymentWorker;
 import io.flotilla.bundle.render.ProcessKustomizeRunner;
 import io.flotilla.proto.v1.ClusterHealth;
@@ -52,6 +56,7 @@ public final class Agent {
     private final Vertx vertx;
     private final KubernetesClient kube;
     private final ClusterProbe probe;
+    private final AgentStateStore stateStore;
     /** Null until the first probe answered. */
     private volatile ClusterHealth health;
     private volatile ManagerConnection connection;
@@ -61,9 +66,17 @@ public final class Agent {
     private Agent(AgentConfig config, Vertx vertx) throws IOException {
         this.config = config;
         this.vertx = vertx;
+        SecretAgentStateStore.SecretRef stateSecret = config.stateSecret() == null ? null
+                : SecretAgentStateStore.parse(config.stateSecret());
         KubernetesSerialization serialization = new KubernetesSerialization(new ObjectMapper(), false);
-        Config kubeConfig = config.kubeconfig() == null ? new io.fabric8.kubernetes.client.ConfigBuilder().build()
-                : kubeconfig(Files.readString(config.kubeconfig()), serialization);
+        Config kubeConfig = config.kubeconfig() != null ? kubeconfig(Files.readString(config.kubeconfig()), serialization)
+                : InClusterConfig.detect(System.getenv(), InClusterConfig.SERVICE_ACCOUNT_DIR)
+                        .map(inCluster -> {
+                            LOG.info("No --kubeconfig: using the in-cluster configuration ({}, service account token)",
+                                    inCluster.getMasterUrl());
+                            return inCluster;
+                        })
+                        .orElseGet(() -> new io.fabric8.kubernetes.client.ConfigBuilder().build());
         kubeConfig.setRequestTimeout(5_000);
         kubeConfig.setConnectionTimeout(3_000);
         kubeConfig.setRequestRetryBackoffLimit(0);
@@ -76,6 +89,8 @@ public final class Agent {
                 .withTaskExecutorSupplier(Agent::kubeTaskExecutor)
                 .build();
         this.probe = new ClusterProbe(kube);
+        this.stateStore = stateSecret == null ? new FileAgentStateStore(config.stateDir())
+                : new SecretAgentStateStore(kube, stateSecret);
     }
 
     /**
@@ -126,13 +141,23 @@ public final class Agent {
     /** Starts an agent; fails when it holds no credential and the token is refused. */
     public static Future<Agent> start(AgentConfig config) {
         Vertx vertx = Vertx.vertx(vertxOptions());
-        return vertx.executeBlocking(() -> new Agent(config, vertx))
+        // Completed off Vert.x: after a failed start Vert.x is closed, and a continuation scheduled on one of its
+        // (terminated) event loops would never run, leaving the caller waiting forever.
+        CompletableFuture<Agent> started = new CompletableFuture<>();
+        vertx.executeBlocking(() -> new Agent(config, vertx))
                 .compose(agent -> agent.run().map(agent))
-                .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        started.complete(ar.result());
+                    } else {
+                        vertx.close().onComplete(closed -> started.completeExceptionally(ar.cause()));
+                    }
+                });
+        return Future.fromCompletionStage(started);
     }
 
     private Future<Void> run() {
-        return vertx.executeBlocking(() -> AgentState.load(config.stateDir()))
+        return vertx.executeBlocking(stateStore::load)
                 .compose(this::stateOrRegister)
                 .compose(state -> {
                     probeTimer = vertx.setPeriodic(0, config.probeInterval().toMillis(), id -> probeNow());
@@ -164,21 +189,23 @@ public final class Agent {
 
     private Future<AgentState> stateOrRegister(Optional<AgentState> saved) {
         if (saved.isPresent() && saved.get().clusterName().equals(config.clusterName())) {
-            LOG.info("Using the stored credential of cluster {}/{}", saved.get().clusterNamespace(), saved.get().clusterName());
+            LOG.info("Using the stored credential of cluster {}/{} ({})", saved.get().clusterNamespace(),
+                    saved.get().clusterName(), stateStore.describe());
             return Future.succeededFuture(saved.get());
         }
         if (config.token() == null || config.token().isBlank()) {
-            return Future.failedFuture(new IllegalStateException("no credential in " + config.stateDir()
-                    + " for cluster " + config.clusterName() + " and no --token given: create one with 'flotilla token create'"));
+            return Future.failedFuture(new IllegalStateException("no credential in " + stateStore.describe()
+                    + " for cluster " + config.clusterName() + " and no registration token given (--token or "
+                    + "--token-file): create one with 'flotilla token create'"));
         }
         return registerWithRetry(new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
                 () -> ThreadLocalRandom.current().nextDouble()))
                 .compose(resp -> vertx.executeBlocking(() -> {
                     AgentState state = new AgentState(config.manager().toString(), resp.getClusterNamespace(),
                             resp.getClusterName(), resp.getCredential());
-                    state.save(config.stateDir());
+                    stateStore.save(state);
                     LOG.info("Registered as cluster {}/{}; credential stored in {}", state.clusterNamespace(),
-                            state.clusterName(), config.stateDir());
+                            state.clusterName(), stateStore.describe());
                     return state;
                 }));
     }

@@ -12,11 +12,19 @@ import java.util.Map;
  * @param token        registration token; only needed until the agent holds a credential
  * @param clusterName  the Cluster this agent serves
  * @param labels       labels the Cluster is registered with
- * @param kubeconfig   kubeconfig of the downstream cluster; null = in-cluster / default config
- * @param stateDir     where the credential is kept between restarts
+ * @param kubeconfig   kubeconfig of the downstream cluster; null = in-cluster config in a pod, else fabric8's lookup
+ * @param stateDir     where the credential is kept between restarts (unless stateSecret), and rendering scratch space
  * @param probeInterval how often the downstream API is checked
+ * @param stateSecret  {@code namespace/name} of a Secret in the downstream cluster that keeps the credential instead
+ *                     of {@code stateDir}; null = the state dir
  */
 public record AgentConfig(URI manager, String token, String clusterName, Map<String, String> labels, Path kubeconfig,
-                          Path stateDir, Duration probeInterval) {
+                          Path stateDir, Duration probeInterval, String stateSecret) {
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(10);
+
+    /** An agent that keeps its credential in {@code stateDir}. */
+    public AgentConfig(URI manager, String token, String clusterName, Map<String, String> labels, Path kubeconfig,
+                       Path stateDir, Duration probeInterval) {
+        this(manager, token, clusterName, labels, kubeconfig, stateDir, probeInterval, null);
+    }
 }

@@ -2,10 +2,14 @@ package io.flotilla.cli;
 
 import io.flotilla.agent.Agent;
 import io.flotilla.agent.AgentConfig;
+import io.flotilla.agent.state.SecretAgentStateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,8 +26,12 @@ final class AgentCommand implements Callable<Integer> {
     URI manager;
 
     @Option(names = "--token", defaultValue = "${env:FLOTILLA_TOKEN}",
-            description = "Registration token (or env FLOTILLA_TOKEN); not needed once the state dir holds a credential.")
+            description = "Registration token (or env FLOTILLA_TOKEN); not needed once the state holds a credential.")
     String token;
+
+    @Option(names = "--token-file", description = "File holding the registration token (e.g. a mounted Secret); "
+            + "a missing file counts as no token, which is fine once the state holds a credential.")
+    Path tokenFile;
 
     @Option(names = "--cluster-name", required = true, description = "Name of this cluster.")
     String clusterName;
@@ -31,11 +39,18 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--labels", split = ",", description = "Cluster labels, k=v,k2=v2.")
     Map<String, String> labels = new LinkedHashMap<>();
 
-    @Option(names = "--kubeconfig", description = "Kubeconfig of the downstream cluster (default: the usual fabric8 lookup).")
+    @Option(names = "--kubeconfig", description = "Kubeconfig of the downstream cluster (default: in a pod, the "
+            + "in-cluster service account; elsewhere the usual fabric8 lookup).")
     Path kubeconfig;
 
-    @Option(names = "--state-dir", defaultValue = "./agent-state", description = "Where the credential is kept (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", defaultValue = "./agent-state",
+            description = "Where the credential is kept unless --state-secret, and rendering scratch space (default: ${DEFAULT-VALUE}).")
     Path stateDir;
+
+    @Option(names = "--state-secret", paramLabel = "NAMESPACE/NAME",
+            description = "Keep the credential in this Secret of the downstream cluster instead of the state dir "
+                    + "(what the Helm chart does).")
+    String stateSecret;
 
     static boolean keepsRunning() {
         return running;
@@ -43,8 +58,29 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig config = new AgentConfig(manager, token, clusterName, labels, kubeconfig, stateDir,
-                AgentConfig.DEFAULT_PROBE_INTERVAL);
+        if (tokenFile != null && token != null && !token.isBlank()) {
+            System.err.println("flotilla agent: give either --token (or FLOTILLA_TOKEN) or --token-file, not both");
+            return 2;
+        }
+        if (stateSecret != null) {
+            try {
+                SecretAgentStateStore.parse(stateSecret);
+            } catch (IllegalArgumentException e) {
+                System.err.println("flotilla agent: " + e.getMessage());
+                return 2;
+            }
+        }
+        String registrationToken = token;
+        if (tokenFile != null && Files.exists(tokenFile)) {
+            try {
+                registrationToken = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                System.err.println("flotilla agent: cannot read --token-file " + tokenFile + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        AgentConfig config = new AgentConfig(manager, registrationToken, clusterName, labels, kubeconfig, stateDir,
+                AgentConfig.DEFAULT_PROBE_INTERVAL, stateSecret);
         Agent agent;
         try {
             agent = Agent.start(config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
