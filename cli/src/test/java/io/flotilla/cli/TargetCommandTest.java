@@ -60,6 +60,24 @@ class TargetCommandTest {
         assertThat(run.out()).contains("BUNDLE", "fleet-default/prod-1", "everything", "doNotDeploy in skip-legacy");
     }
 
+    /** Issue 13: unnamed targets crashed with a NullPointerException; the manifestID of a Bundle file was "null". */
+    @Test
+    void bundleFileWithUnnamedTargetsAndNoContentId() throws Exception {
+        Run run = run("target", "--bundle", DIR + "unnamed-bundle.yaml", "--clusters", DIR + "clusters.yaml",
+                "--groups", DIR + "groups.yaml", "-o", "json");
+        assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode clusters = Json.MAPPER.readTree(run.out()).get(0).path("clusters");
+        JsonNode dev = clusters.get(0);
+        assertThat(dev.path("cluster").asText()).isEqualTo("fleet-default/dev-1");
+        assertThat(dev.path("customizations").get(0).asText()).isEqualTo("targets[0]");
+        assertThat(dev.path("options").path("helm").path("values").path("replicas").asText()).isEqualTo("1");
+        for (JsonNode c : clusters) {
+            assertThat(c.path("deploy").asBoolean()).isTrue();
+            assertThat(c.path("deploymentID").asText()).matches("s-[0-9a-f]{61}:[0-9a-f]{64}");
+        }
+    }
+
     @ParameterizedTest(name = "[{index}] {2}")
     @CsvSource(delimiter = '|', value = {
             "app    | bad-clusters.yaml  | bad-clusters.yaml: Cluster \"dev-1\": spec.templateValuez: unknown field",

@@ -203,8 +203,8 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     public void onContentRequest(AgentSession session, ContentRequest request) {
         List<String> wanted = request.getContentIdsList();
         blocking.run(() -> store.list(Kind.BUNDLE, null).stream()
-                .filter(b -> wanted.contains(b.path("spec").path("contentId").asText()))
-                .map(b -> content(b, b.path("spec").path("contentId").asText()))
+                .filter(b -> wanted.contains(TargetingInputs.contentId(b.path("spec"))))
+                .map(b -> content(b, TargetingInputs.contentId(b.path("spec"))))
                 .toList()).onSuccess(contents -> contents.forEach(c -> {
                     session.markContentSent(c.getContentId());
                     session.send(ManagerMessage.newBuilder().setContent(c).build());

@@ -102,6 +102,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 seen.remove(key);
                 if (kind == Kind.BUNDLE) {
                     bundleFacts.remove(new BundleKey(key.namespace(), key.name()));
+                    failing.remove(new BundleKey(key.namespace(), key.name()));
                 }
                 changes = switch (kind) {
                     case BUNDLE -> index.removeBundle(new BundleKey(key.namespace(), key.name()));
@@ -119,7 +120,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                     default -> index.upsertGroup(TargetingInputs.group(object));
                 };
             }
-            write(changes, kind == Kind.BUNDLE && type != EventType.DELETED ? key : null);
+            write(changes);
             Set<BundleKey> affected = new HashSet<>();
             changes.created().forEach(d -> affected.add(bundleOf(d)));
             changes.updated().forEach(d -> affected.add(bundleOf(d)));
@@ -132,6 +133,14 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 LOG.info("{} {}: {} BDs created, {} updated, {} deleted in {} ms", key, type.name().toLowerCase(),
                         changes.created().size(), changes.updated().size(), changes.deleted().size(),
                         (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (IllegalArgumentException e) {
+            // An object targeting cannot read (written by a client or Fleet's tooling, not by the manager): its
+            // error, not a stack trace; for a bundle it is the bundle's targeting error.
+            LOG.warn("{}: cannot be read for targeting: {}; BDs are left as they are", key, e.getMessage());
+            if (kind == Kind.BUNDLE && type != EventType.DELETED) {
+                markFailing(new TargetingError(new BundleKey(key.namespace(), key.name()),
+                        "targeting error: bundle " + key.namespace() + "/" + key.name() + ": " + e.getMessage()));
             }
         } catch (RuntimeException e) {
             LOG.error("{}: targeting failed after a {} event; its BDs are left as they are", key, type, e);
@@ -198,7 +207,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 && Objects.equals(stored.path("metadata").path("labels"), wanted.path("metadata").path("labels"));
     }
 
-    private void write(BdChanges changes, ObjectKey changedBundle) {
+    private void write(BdChanges changes) {
         List<StoreOp> ops = new ArrayList<>();
         for (DesiredDeployment d : changes.created()) {
             Optional<ObjectNode> stored = store.get(bdKey(d));
@@ -221,11 +230,14 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             nowFailing.add(error.bundle());
             markFailing(error);
         }
-        if (changedBundle != null) {
-            BundleKey b = new BundleKey(changedBundle.namespace(), changedBundle.name());
-            if (!nowFailing.contains(b) && failing.remove(b)) {
-                observer.bundleError(b.namespace(), b.name(), repoOf(changedBundle), null);
-                statusWriter.patch(changedBundle, status -> Conditions.set(status, TARGETED, true, "", "", clock.instant()));
+        // A bundle's error clears in the step that makes it work again, whatever changed: the bundle itself, or a
+        // cluster or group (e.g. the label a Helm value template needs was added to the cluster).
+        for (BundleKey b : List.copyOf(failing)) {
+            if (!nowFailing.contains(b) && !index.failing(b)) {
+                failing.remove(b);
+                ObjectKey bundleKey = new ObjectKey(Kind.BUNDLE, b.namespace(), b.name());
+                observer.bundleError(b.namespace(), b.name(), repoOf(bundleKey), null);
+                statusWriter.patch(bundleKey, status -> Conditions.set(status, TARGETED, true, "", "", clock.instant()));
                 LOG.info("Bundle {}: targeting works again", b);
             }
         }

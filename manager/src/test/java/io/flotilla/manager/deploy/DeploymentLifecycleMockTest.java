@@ -187,4 +187,38 @@ class DeploymentLifecycleMockTest {
         assertThat(storedBds("c1")).containsExactly("a");
         assertThat(storedBds("c2")).containsExactly("a");
     }
+
+    /**
+     * Issue 13: the error of a Helm value template naming a missing cluster label cleared only on the next bundle
+     * change; it must clear in the step that creates the BD once the cluster has the label.
+     */
+    @Test
+    void targetingErrorClearsInTheStepThatCreatesTheBd() throws Exception {
+        var templated = BundleDeploymentOptions.empty().toBuilder().helm(BundleDeploymentOptions.HelmOptions.empty()
+                .toBuilder().values(Map.of("foo", "${ .ClusterLabels.foo }")).build()).build();
+        List<BundleResource> resources = List.of(new BundleResource("cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n", null));
+        var targets = BundleTargetsBuilder.build(templated, false, List.of(), null, GitRepoSettings.of(List.of(
+                new GitTarget("c1", "c1", null, null, null))));
+        manager.store().create(BundleObjects.toObject(NS, "t", Map.of("flotilla.io/repo-name", "repo"), targets, null,
+                resources, DeploymentIds.manifestId(resources), List.of()));
+        manager.deployments().sync();
+        ObjectKey bundleKey = new ObjectKey(Kind.BUNDLE, NS, "t");
+        assertThat(manager.store().get(bundleKey).orElseThrow().path("status").toString())
+                .contains("targeting error: cluster c1", "foo");
+        assertThat(storedBds("c1")).isEmpty();
+
+        relabel("c1", Map.of("env", "dev", "foo", "bar"));
+        manager.deployments().sync();
+        // One targeting step later: the BD exists and the bundle no longer carries the error.
+        assertThat(storedBds("c1")).containsExactly("t");
+        ObjectNode bundle = manager.store().get(bundleKey).orElseThrow();
+        assertThat(io.flotilla.manager.api.Conditions.get(bundle.path("status"), DeploymentController.TARGETED))
+                .isEqualTo("True");
+        manager.status().sync();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                manager.store().get(bundleKey).orElseThrow().path("status").toString()).doesNotContain("targeting error"));
+        assertThat(manager.statusHub().get(io.flotilla.manager.status.StatusKey.bundle(NS, "t")).json())
+                .doesNotContain("targeting error");
+    }
 }
