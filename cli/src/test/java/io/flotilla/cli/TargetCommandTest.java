@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +77,18 @@ class TargetCommandTest {
             assertThat(c.path("deploy").asBoolean()).isTrue();
             assertThat(c.path("deploymentID").asText()).matches("s-[0-9a-f]{61}:[0-9a-f]{64}");
         }
+    }
+
+    /** Issue 13: anchors and aliases in bundle YAML given to the CLI were read as strings and refused. */
+    @Test
+    void bundleFileWithAnchorsAliasesAndMergeKeys() throws Exception {
+        Run run = run("target", "--bundle", DIR + "alias-bundle.yaml", "--clusters", DIR + "clusters.yaml", "-o", "json");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode clusters = Json.MAPPER.readTree(run.out()).get(0).path("clusters");
+        assertThat(Json.MAPPER.convertValue(clusters.get(0).path("options").path("helm").path("values"), Map.class))
+                .isEqualTo(Map.of("image", "web", "replicas", "1"));
+        assertThat(Json.MAPPER.convertValue(clusters.get(1).path("options").path("helm").path("values"), Map.class))
+                .isEqualTo(Map.of("image", "web", "replicas", "2"));
     }
 
     @ParameterizedTest(name = "[{index}] {2}")
