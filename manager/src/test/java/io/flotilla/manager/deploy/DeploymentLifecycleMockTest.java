@@ -1,5 +1,6 @@
 package io.flotilla.manager.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.bundle.options.BundleDeploymentOptions;
 import io.flotilla.bundle.options.BundleResource;
@@ -220,5 +221,46 @@ class DeploymentLifecycleMockTest {
                 manager.store().get(bundleKey).orElseThrow().path("status").toString()).doesNotContain("targeting error"));
         assertThat(manager.statusHub().get(io.flotilla.manager.status.StatusKey.bundle(NS, "t")).json())
                 .doesNotContain("targeting error");
+    }
+
+    private String restGet(String path) throws Exception {
+        HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + manager.port() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+        return resp.body();
+    }
+
+    /** Issue 13: Helm values (which may hold credentials) were returned in clear text by the API. */
+    @Test
+    void helmValuesNeverLeaveThroughTheApiButReachTheAgent() throws Exception {
+        agents.get("c1").connect(Map.of());
+        var secretValues = BundleDeploymentOptions.empty().toBuilder().helm(BundleDeploymentOptions.HelmOptions.empty()
+                .toBuilder().values(Map.of("password", "hunter2-bundle")).build()).build();
+        var custom = new BundleTarget("c1", "c1", null, null, null, false, null, null, BundleDeploymentOptions.empty()
+                .toBuilder().helm(BundleDeploymentOptions.HelmOptions.empty().toBuilder()
+                        .values(Map.of("token", "hunter2-target")).build()).build());
+        List<BundleResource> resources = List.of(new BundleResource("cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\n", null));
+        var targets = BundleTargetsBuilder.build(secretValues, false, List.of(custom), null, DEV);
+        manager.store().create(BundleObjects.toObject(NS, "v", Map.of("flotilla.io/repo-name", "repo"), targets, null,
+                resources, DeploymentIds.manifestId(resources), List.of()));
+        manager.deployments().sync();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(agents.get("c1").received())
+                .anyMatch(m -> m.hasUpsert() && m.getUpsert().getName().equals("v")
+                        && m.getUpsert().getOptionsJson().contains("hunter2-bundle")
+                        && m.getUpsert().getOptionsJson().contains("hunter2-target")));
+
+        String api = "/apis/flotilla.io/v1alpha1";
+        String bdNs = ClusterNamespaces.of(NS, "c1");
+        for (String path : List.of(api + "/namespaces/" + NS + "/bundles", api + "/namespaces/" + NS + "/bundles/v",
+                api + "/bundledeployments", api + "/namespaces/" + bdNs + "/bundledeployments/v", api + "/bundles",
+                api + "/namespaces/" + NS + "/gitrepos")) {
+            assertThat(restGet(path)).as(path).doesNotContain("hunter2");
+        }
+        JsonNode bundle = Json.MAPPER.readTree(restGet(api + "/namespaces/" + NS + "/bundles/v"));
+        assertThat(bundle.path("spec").path("valuesHash").asText()).hasSize(64);
+        JsonNode bd = Json.MAPPER.readTree(restGet(api + "/namespaces/" + bdNs + "/bundledeployments/v"));
+        assertThat(bd.path("spec").path("valuesHash").asText()).hasSize(64);
+        assertThat(bd.path("spec").path("options").path("helm").has("values")).isFalse();
     }
 }
