@@ -12,6 +12,7 @@ import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
 import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.statusapi.BdDisplay;
 import io.flotilla.manager.store.StatusWriter;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.StoreListener;
@@ -228,8 +229,10 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
                 if (st.getDeleted()) {
                     continue;
                 }
-                statusWriter.patch(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()),
-                        status -> writeStatus(status, st, sequence));
+                statusWriter.patchObject(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()), bd -> {
+                    writeStatus(Json.status(bd), st, sequence);
+                    BdDisplay.update(bd);
+                });
             }
             return null;
         }).onSuccess(v -> session.send(ManagerMessage.newBuilder().setAck(Ack.newBuilder().setSequence(sequence)).build()))

@@ -21,13 +21,18 @@ public final class StatusWriter {
      * concurrent write. Returns the stored object, or empty when the object does not exist.
      */
     public Optional<ObjectNode> patch(ObjectKey key, Consumer<ObjectNode> change) {
+        return patchObject(key, object -> change.accept(Json.status(object)));
+    }
+
+    /** Like {@link #patch}, for a change that reads the rest of the object; only its status is stored. */
+    public Optional<ObjectNode> patchObject(ObjectKey key, Consumer<ObjectNode> change) {
         for (int attempt = 1; ; attempt++) {
             Optional<ObjectNode> current = store.get(key);
             if (current.isEmpty()) {
                 return Optional.empty();
             }
             ObjectNode object = current.get();
-            change.accept(Json.status(object));
+            change.accept(object);
             try {
                 return Optional.of(store.updateStatus(object));
             } catch (StoreException.Conflict e) {
