@@ -78,6 +78,11 @@ public final class Manager {
             public void bundleError(String namespace, String bundle, String gitRepo, String error) {
                 status.bundleError(namespace, bundle, gitRepo, error);
             }
+
+            @Override
+            public void bundleRollout(String namespace, String bundle, java.util.Map<String, Object> figures) {
+                status.bundleRollout(namespace, bundle, figures);
+            }
         });
         AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report);
         agents.setHandler(delivery);

@@ -94,6 +94,9 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
             });
             return;
         }
+        if (object.path("spec").path("deploymentID").asText("").isEmpty()) {
+            return; // nothing released yet (created while paused, or waiting for its rollout turn)
+        }
         ObjectNode bd = object.deepCopy();
         // Only spec changes (a new generation) are news for the agent; status writes (its own reports) are not.
         long generation = bd.path("metadata").path("generation").asLong();
@@ -188,7 +191,11 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
             int upserts = 0;
             for (ObjectNode bd : stored) {
                 HeldDeployment h = held.remove(Json.name(bd));
-                if (h == null || !h.getAppliedDeploymentId().equals(bd.path("spec").path("deploymentID").asText())) {
+                String released = bd.path("spec").path("deploymentID").asText("");
+                if (released.isEmpty()) {
+                    continue; // nothing released to it yet
+                }
+                if (h == null || !h.getAppliedDeploymentId().equals(released)) {
                     sendUpsert(session, bd);
                     upserts++;
                 }

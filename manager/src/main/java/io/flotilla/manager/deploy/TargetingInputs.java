@@ -10,6 +10,7 @@ import io.flotilla.bundle.options.BundleTarget;
 import io.flotilla.bundle.options.DeploymentIds;
 import io.flotilla.bundle.options.GitTarget;
 import io.flotilla.bundle.options.LabelSelectorSpec;
+import io.flotilla.bundle.options.RolloutStrategy;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.targeting.BundleInfo;
 import io.flotilla.manager.targeting.ClusterGroupInfo;
@@ -52,9 +53,18 @@ public final class TargetingInputs {
 
     public static BundleInfo bundle(ObjectNode bundle) {
         JsonNode spec = bundle.path("spec");
+        RolloutStrategy rollout = rolloutStrategy(spec);
+        List<GitTarget> partitions = rollout == null || rollout.partitions() == null ? List.of()
+                : rollout.partitions().stream().map(RolloutStrategy.Partition::matcher).toList();
         return new BundleInfo(Json.namespace(bundle), Json.name(bundle), Json.labels(bundle), options(spec),
                 list(spec.get("targets"), TARGETS), list(spec.get("targetRestrictions"), GIT_TARGETS),
-                Json.text(spec, "targetCustomizationMode"), contentId(spec));
+                Json.text(spec, "targetCustomizationMode"), contentId(spec), partitions);
+    }
+
+    /** A Bundle's {@code spec.rolloutStrategy}, or null. */
+    public static RolloutStrategy rolloutStrategy(JsonNode spec) {
+        JsonNode node = spec.get("rolloutStrategy");
+        return node == null || node.isNull() ? null : convert(node, RolloutStrategy.class);
     }
 
     /**

@@ -54,6 +54,7 @@ final class CompiledBundle {
     private final List<Target> targets;
     private final List<Target> customizations;
     private final List<ClusterMatcher> restrictions;
+    private final List<ClusterMatcher> partitions;
     private final Map<String, String> labelsBundlePart;
     private final Map<String, String> targetNamespaceLabels;
     private final Map<String, String> targetNamespaceAnnotations;
@@ -61,8 +62,9 @@ final class CompiledBundle {
     private final Map<List<Integer>, Merged> combinations = new ConcurrentHashMap<>();
 
     private CompiledBundle(BundleInfo bundle, List<Target> targets, List<Target> customizations,
-            List<ClusterMatcher> restrictions) {
+            List<ClusterMatcher> restrictions, List<ClusterMatcher> partitions) {
         this.bundle = bundle;
+        this.partitions = partitions;
         this.targets = targets;
         this.customizations = customizations;
         this.restrictions = restrictions;
@@ -96,7 +98,11 @@ final class CompiledBundle {
         for (int i = 0; i < restrictionSpecs.size(); i++) {
             restrictions.add(matcher(bundle, restrictionSpecs.get(i), "targetRestrictions", i));
         }
-        return new CompiledBundle(bundle, targets, customizations, restrictions);
+        List<ClusterMatcher> partitions = new ArrayList<>();
+        for (int i = 0; i < bundle.rolloutPartitions().size(); i++) {
+            partitions.add(matcher(bundle, bundle.rolloutPartitions().get(i), "rolloutStrategy.partitions", i));
+        }
+        return new CompiledBundle(bundle, targets, customizations, restrictions, partitions);
     }
 
     private static ClusterMatcher matcher(BundleInfo bundle, GitTarget spec, String what, int index) {
@@ -104,7 +110,8 @@ final class CompiledBundle {
             return ClusterMatcher.of(spec);
         } catch (InvalidSelectorException e) {
             String name = spec.name() == null || spec.name().isEmpty() ? what + "[" + index + "]"
-                    : (what.equals("targets") ? "target" : "target restriction") + " \"" + spec.name() + "\"";
+                    : (what.equals("targets") ? "target" : what.equals("targetRestrictions") ? "target restriction"
+                    : "rollout partition") + " \"" + spec.name() + "\"";
             throw new TargetingFailure("targeting error: bundle " + bundle.key() + ": " + name + ": " + e.getMessage());
         }
     }
@@ -152,8 +159,22 @@ final class CompiledBundle {
         Prepared prepared = prepare(m, view);
         DesiredDeployment deployment = new DesiredDeployment(view.key(), bundle.name(), view.bdNamespace(),
                 DeploymentLabels.of(labelsBundlePart, view.key()), prepared.options(), prepared.deploymentId(),
-                m.matchedTarget, m.customizations);
+                m.matchedTarget, m.customizations, partitionsOf(view));
         return new Outcome(deployment, null);
+    }
+
+    /** Indices of the manual rollout partitions selecting the cluster (§8: a cluster may be in several). */
+    private List<Integer> partitionsOf(ClusterView view) {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        List<Integer> result = new ArrayList<>(1);
+        for (int i = 0; i < partitions.size(); i++) {
+            if (partitions.get(i).matchesAnyGroup(view.cluster(), view.groups())) {
+                result.add(i);
+            }
+        }
+        return result;
     }
 
     /** The first plain target that matches together with a restriction, both with the same group (§3.5 step 1). */
