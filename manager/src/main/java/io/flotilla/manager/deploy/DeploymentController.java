@@ -78,6 +78,8 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     private final Set<BundleKey> rollingOut = new HashSet<>();
     /** Bundles a re-plan is queued for (one per bundle however many reports arrive). */
     private final Set<BundleKey> replanQueued = new HashSet<>();
+    /** BDs updated in the current step whose {@code status.display} changes with their spec. */
+    private final Set<ObjectKey> displayChanged = new LinkedHashSet<>();
     /** Bundles whose rollout figures were published, so they are dropped when the strategy goes. */
     private final Set<BundleKey> withFigures = new HashSet<>();
 
@@ -401,9 +403,11 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 && Objects.equals(stored.path("metadata").path("labels"), wanted.path("metadata").path("labels"))) {
             return;
         }
+        // the controller is the only writer of BD spec; status (agent reports) is kept by the store
+        Json.metadata(wanted).remove("resourceVersion");
         ops.add(StoreOp.update(wanted));
         if (BdDisplay.update(wanted)) {
-            ops.add(StoreOp.updateStatus(wanted));
+            displayChanged.add(Json.key(wanted));
         }
     }
 
@@ -462,12 +466,23 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         }
     }
 
-    /** Writes one step's batch and takes the written BDs into the rollout's view at once. */
+    /**
+     * Writes one step's batch and takes the written BDs into the rollout's view at once; then refreshes the
+     * {@code status.display} of updated BDs whose state the new spec changes (read-modify-write, so a report stored
+     * meanwhile is kept).
+     */
     private void apply(List<StoreOp> ops) {
         if (ops.isEmpty()) {
+            displayChanged.clear();
             return;
         }
-        List<ObjectNode> written = store.apply(ops);
+        List<ObjectNode> written;
+        try {
+            written = store.apply(ops);
+        } catch (RuntimeException e) {
+            displayChanged.clear();
+            throw e;
+        }
         for (int i = 0; i < ops.size(); i++) {
             if (ops.get(i) instanceof StoreOp.Delete delete) {
                 bds.remove(delete.key());
@@ -475,6 +490,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
             }
         }
+        for (ObjectKey key : List.copyOf(displayChanged)) {
+            statusWriter.patchObject(key, BdDisplay::update);
+        }
+        displayChanged.clear();
     }
 
     private String repoOf(ObjectKey bundle) {
