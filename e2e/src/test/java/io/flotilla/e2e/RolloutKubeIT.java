@@ -141,8 +141,11 @@ class RolloutKubeIT {
         markReady("c3");
         await("all ready on the new version").atMost(Duration.ofSeconds(30))
                 .until(() -> CLUSTERS.stream().allMatch(this::bdReady));
-        JsonNode done = fleet.object(Kind.BUNDLE, "apps-web").path("status");
-        assertThat(done.path("unavailable").asInt()).isZero();
-        assertThat(done.path("unavailablePartitions").asInt()).isZero();
+        await("bundle status of the finished rollout").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode done = fleet.object(Kind.BUNDLE, "apps-web").path("status");
+            assertThat(done.path("unavailable").asInt()).isZero();
+            assertThat(done.path("unavailablePartitions").asInt()).isZero();
+            assertThat(done.path("partitions").findValuesAsText("unavailable")).containsExactly("0", "0", "0");
+        });
     }
 }

@@ -372,6 +372,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             String released = promote ? d.deploymentId() : known == null ? null : known.deploymentId();
             if (!d.deploymentId().equals(released)) {
                 complete = false;
+            } else if (strategy != null && (promote || !d.deploymentId().equals(known.appliedDeploymentId())
+                    || !known.ready())) {
+                // with a strategy the figures are kept current until every target runs the wanted version, ready
+                complete = false;
             }
             if (known == null && !create) {
                 uncreated = true;
