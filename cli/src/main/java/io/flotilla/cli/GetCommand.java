@@ -74,6 +74,7 @@ final class GetCommand implements Callable<Integer> {
             case BUNDLE -> List.of("BUNDLEDEPLOYMENTS-READY", "STATUS");
             case BUNDLE_DEPLOYMENT -> List.of("DEPLOYED", "MONITORED", "STATE", "STATUS");
             case CLUSTER_REGISTRATION_TOKEN -> List.of("EXPIRES");
+            case GIT_REPO_RESTRICTION -> List.of("ALLOWED-REPO-PATTERNS", "ALLOWED-TARGET-NAMESPACES", "DEFAULT-SERVICE-ACCOUNT");
             case SECRET -> List.of("KEYS");
         });
         List<List<String>> rows = new ArrayList<>();
@@ -94,6 +95,8 @@ final class GetCommand implements Callable<Integer> {
                 case BUNDLE -> List.of(s(Json.text(st.path("display"), "readyClusters")), readyMessage(st));
                 case BUNDLE_DEPLOYMENT -> bdColumns(o);
                 case CLUSTER_REGISTRATION_TOKEN -> List.of(s(Json.text(st, "expiresAt")));
+                case GIT_REPO_RESTRICTION -> List.of(joined(o.path("allowedRepoPatterns")),
+                        joined(o.path("allowedTargetNamespaces")), s(Json.text(o, "defaultServiceAccount")));
                 case SECRET -> {
                     List<String> keys = new ArrayList<>();
                     o.path("data").fieldNames().forEachRemaining(keys::add);
@@ -124,6 +127,12 @@ final class GetCommand implements Callable<Integer> {
             }
         }
         return "";
+    }
+
+    private static String joined(JsonNode list) {
+        List<String> items = new ArrayList<>();
+        list.forEach(i -> items.add(i.asText()));
+        return String.join(",", items);
     }
 
     private static String shortCommit(String commit) {

@@ -87,7 +87,7 @@ public final class RestApi {
         boolean core = ctx.request().path().startsWith("/api/v1");
         Kind kind = Kind.byPlural(plural).filter(k -> core == (k == Kind.SECRET))
                 .orElseThrow(() -> ApiError.notFound("the server could not find the requested resource type \"" + plural
-                        + "\" (known: gitrepos, bundles, bundledeployments, clusters, clustergroups, clusterregistrationtokens)"));
+                        + "\" (known: gitrepos, bundles, bundledeployments, clusters, clustergroups, clusterregistrationtokens, gitreporestrictions)"));
         if (write && !kind.userWritable()) {
             throw ApiError.methodNotAllowed(kind.plural() + " are written by the manager and are read-only in the API");
         }
