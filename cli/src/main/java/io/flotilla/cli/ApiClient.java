@@ -44,7 +44,7 @@ final class ApiClient {
                     .filter(k -> k.plural().equals(t) || k.kindName().toLowerCase(Locale.ROOT).equals(t))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("unknown kind \"" + text
-                            + "\" (gitrepos, clusters, clustergroups, bundles, bundledeployments, tokens)"));
+                            + "\" (gitrepos, clusters, clustergroups, bundles, bundledeployments, tokens, gitreporestrictions)"));
         };
     }
 

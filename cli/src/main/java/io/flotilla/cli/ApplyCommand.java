@@ -28,6 +28,12 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String text = file.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(file));
+        try {
+            text = io.flotilla.bundle.yaml.YamlAliases.resolve(text);
+        } catch (io.flotilla.bundle.yaml.YamlAliases.AliasException e) {
+            System.err.println(file + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.getMessage());
+            return 1;
+        }
         List<ObjectNode> objects = new ArrayList<>();
         try (MappingIterator<JsonNode> docs = Json.YAML.readerFor(JsonNode.class).readValues(text)) {
             int index = 0;

@@ -20,7 +20,25 @@ public final class FlotillaCli implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new FlotillaCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new FlotillaCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(FlotillaCli::unexpected);
+    }
+
+    /**
+     * The last line of defence: commands report bad input themselves, so an exception reaching here is a defect.
+     * The user gets one line naming it and where it happened (no stack trace); {@code FLOTILLA_DEBUG=1} adds the trace.
+     */
+    static int unexpected(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        StackTraceElement where = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
+        System.err.println("error: " + commandLine.getCommandName() + " failed unexpectedly: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + (where == null ? "" : " (at " + where.getClassName() + "." + where.getMethodName() + ":"
+                        + where.getLineNumber() + ")")
+                + "; this is a Flotilla bug, please report it with the input that caused it");
+        if ("1".equals(System.getenv("FLOTILLA_DEBUG"))) {
+            e.printStackTrace();
+        }
+        return 70; // EX_SOFTWARE
     }
 
     @Override

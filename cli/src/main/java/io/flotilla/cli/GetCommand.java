@@ -72,8 +72,9 @@ final class GetCommand implements Callable<Integer> {
             case CLUSTER -> List.of("LABELS", "STATE", "AGENT", "LAST-SEEN");
             case CLUSTER_GROUP -> List.of("CLUSTERS-READY", "BUNDLES-READY", "STATE");
             case BUNDLE -> List.of("BUNDLEDEPLOYMENTS-READY", "STATUS");
-            case BUNDLE_DEPLOYMENT -> List.of("DEPLOYED", "MONITORED", "STATE");
+            case BUNDLE_DEPLOYMENT -> List.of("DEPLOYED", "MONITORED", "STATE", "STATUS");
             case CLUSTER_REGISTRATION_TOKEN -> List.of("EXPIRES");
+            case GIT_REPO_RESTRICTION -> List.of("ALLOWED-REPO-PATTERNS", "ALLOWED-TARGET-NAMESPACES", "DEFAULT-SERVICE-ACCOUNT");
             case SECRET -> List.of("KEYS");
         });
         List<List<String>> rows = new ArrayList<>();
@@ -94,6 +95,8 @@ final class GetCommand implements Callable<Integer> {
                 case BUNDLE -> List.of(s(Json.text(st.path("display"), "readyClusters")), readyMessage(st));
                 case BUNDLE_DEPLOYMENT -> bdColumns(o);
                 case CLUSTER_REGISTRATION_TOKEN -> List.of(s(Json.text(st, "expiresAt")));
+                case GIT_REPO_RESTRICTION -> List.of(joined(o.path("allowedRepoPatterns")),
+                        joined(o.path("allowedTargetNamespaces")), s(Json.text(o, "defaultServiceAccount")));
                 case SECRET -> {
                     List<String> keys = new ArrayList<>();
                     o.path("data").fieldNames().forEachRemaining(keys::add);
@@ -105,16 +108,15 @@ final class GetCommand implements Callable<Integer> {
         return Tables.render(rows);
     }
 
-    /** Deployed, Monitored (the agent's conditions) and the state of §6.1, computed as status aggregation does. */
+    /**
+     * Fleet's printer columns (§1.3, §6.9): Deployed and Monitored from {@code status.display}, the state of §6.1,
+     * and the Ready condition's message. BDs stored before display existed get it computed the same way.
+     */
     private static List<String> bdColumns(JsonNode bd) {
-        JsonNode st = bd.path("status");
-        var state = io.flotilla.manager.status.BdState.of(io.flotilla.manager.statusapi.BdSnapshots.from(bd));
-        return List.of(conditionText(st, "Deployed"), conditionText(st, "Monitored"), state.state().wireName());
-    }
-
-    private static String conditionText(JsonNode status, String type) {
-        String value = io.flotilla.manager.api.Conditions.get(status, type);
-        return value == null ? "" : value.equals("True") ? "True" : "False";
+        JsonNode display = bd.path("status").has("display") ? bd.path("status").path("display")
+                : io.flotilla.manager.statusapi.BdDisplay.of(bd);
+        return List.of(s(Json.text(display, "deployed")), s(Json.text(display, "monitored")),
+                s(Json.text(display, "state")), readyMessage(bd.path("status")));
     }
 
     private static String readyMessage(JsonNode status) {
@@ -125,6 +127,12 @@ final class GetCommand implements Callable<Integer> {
             }
         }
         return "";
+    }
+
+    private static String joined(JsonNode list) {
+        List<String> items = new ArrayList<>();
+        list.forEach(i -> items.add(i.asText()));
+        return String.join(",", items);
     }
 
     private static String shortCommit(String commit) {

@@ -8,6 +8,7 @@ import io.flotilla.bundle.reader.BundleReadException;
 import io.flotilla.bundle.reader.BundleScanner;
 import io.flotilla.bundle.reader.ScanRequest;
 import io.flotilla.bundle.reader.ScannedBundle;
+import io.flotilla.bundle.yaml.YamlAliases;
 import io.flotilla.manager.api.ApiError;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
@@ -169,7 +170,13 @@ final class TargetCommand implements Callable<Integer> {
             throw new InputError(file + ": no such file");
         }
         List<ObjectNode> out = new ArrayList<>();
-        try (MappingIterator<JsonNode> docs = Json.YAML.readerFor(JsonNode.class).readValues(Files.readString(file))) {
+        String text;
+        try {
+            text = YamlAliases.resolve(Files.readString(file));
+        } catch (YamlAliases.AliasException e) {
+            throw new InputError(file + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.getMessage());
+        }
+        try (MappingIterator<JsonNode> docs = Json.YAML.readerFor(JsonNode.class).readValues(text)) {
             int index = 0;
             while (docs.hasNext()) {
                 JsonNode doc = docs.next();

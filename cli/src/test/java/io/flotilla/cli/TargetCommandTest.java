@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +59,36 @@ class TargetCommandTest {
         Run run = run("target", "--bundle", DIR + "app", "--gitrepo", DIR + "gitrepo.yaml", "--clusters", DIR + "clusters.yaml");
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("BUNDLE", "fleet-default/prod-1", "everything", "doNotDeploy in skip-legacy");
+    }
+
+    /** Issue 13: unnamed targets crashed with a NullPointerException; the manifestID of a Bundle file was "null". */
+    @Test
+    void bundleFileWithUnnamedTargetsAndNoContentId() throws Exception {
+        Run run = run("target", "--bundle", DIR + "unnamed-bundle.yaml", "--clusters", DIR + "clusters.yaml",
+                "--groups", DIR + "groups.yaml", "-o", "json");
+        assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode clusters = Json.MAPPER.readTree(run.out()).get(0).path("clusters");
+        JsonNode dev = clusters.get(0);
+        assertThat(dev.path("cluster").asText()).isEqualTo("fleet-default/dev-1");
+        assertThat(dev.path("customizations").get(0).asText()).isEqualTo("targets[0]");
+        assertThat(dev.path("options").path("helm").path("values").path("replicas").asText()).isEqualTo("1");
+        for (JsonNode c : clusters) {
+            assertThat(c.path("deploy").asBoolean()).isTrue();
+            assertThat(c.path("deploymentID").asText()).matches("s-[0-9a-f]{61}:[0-9a-f]{64}");
+        }
+    }
+
+    /** Issue 13: anchors and aliases in bundle YAML given to the CLI were read as strings and refused. */
+    @Test
+    void bundleFileWithAnchorsAliasesAndMergeKeys() throws Exception {
+        Run run = run("target", "--bundle", DIR + "alias-bundle.yaml", "--clusters", DIR + "clusters.yaml", "-o", "json");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode clusters = Json.MAPPER.readTree(run.out()).get(0).path("clusters");
+        assertThat(Json.MAPPER.convertValue(clusters.get(0).path("options").path("helm").path("values"), Map.class))
+                .isEqualTo(Map.of("image", "web", "replicas", "1"));
+        assertThat(Json.MAPPER.convertValue(clusters.get(1).path("options").path("helm").path("values"), Map.class))
+                .isEqualTo(Map.of("image", "web", "replicas", "2"));
     }
 
     @ParameterizedTest(name = "[{index}] {2}")

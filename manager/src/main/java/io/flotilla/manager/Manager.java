@@ -95,6 +95,11 @@ public final class Manager {
             public void bundleError(String namespace, String bundle, String gitRepo, String error) {
                 status.bundleError(namespace, bundle, gitRepo, error);
             }
+
+            @Override
+            public void bundleRollout(String namespace, String bundle, java.util.Map<String, Object> figures) {
+                status.bundleRollout(namespace, bundle, figures);
+            }
         });
         this.bdStatus = new BdStatusPersister(store, blocking,
                 config.kubernetes() == null ? Duration.ZERO : KUBE_BD_STATUS_INTERVAL, KUBE_WRITE_CONCURRENCY);

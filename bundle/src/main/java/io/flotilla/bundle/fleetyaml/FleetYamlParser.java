@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.flotilla.bundle.options.IntOrString;
+import io.flotilla.bundle.yaml.YamlAliases;
 import io.flotilla.bundle.yaml.YamlOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +56,16 @@ public final class FleetYamlParser {
         if (locations.isEmpty()) {
             return FleetYaml.empty();
         }
+        String resolved;
+        try {
+            // anchors and aliases as Go's decoder (Fleet) reads them; locations stay those of the file as written
+            resolved = YamlAliases.resolve(content);
+        } catch (YamlAliases.AliasException e) {
+            throw new FleetYamlException(fileName, Math.max(1, e.line()), 1, "", e.getMessage(), null);
+        }
         FleetYaml fleetYaml;
         try {
-            fleetYaml = MAPPER.readValue(content, FleetYaml.class);
+            fleetYaml = MAPPER.readValue(resolved, FleetYaml.class);
         } catch (JsonMappingException e) {
             throw mappingError(fileName, locations, e);
         } catch (JsonProcessingException e) {

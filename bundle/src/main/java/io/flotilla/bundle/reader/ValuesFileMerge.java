@@ -10,6 +10,7 @@ import io.flotilla.bundle.options.BundleDeploymentOptions;
 import io.flotilla.bundle.options.BundleDeploymentOptions.HelmOptions;
 import io.flotilla.bundle.options.BundleTarget;
 import io.flotilla.bundle.options.HelmValues;
+import io.flotilla.bundle.yaml.YamlAliases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ final class ValuesFileMerge {
             throw new BundleReadException("reading values file: " + GoPaths.join(dir, file) + ": no such file");
         }
         try {
-            JsonNode node = YAML.readTree(text);
+            JsonNode node = YAML.readTree(YamlAliases.resolve(text));
             if (node == null || node.isMissingNode() || node.isNull()) {
                 return Map.of();
             }
@@ -95,6 +96,9 @@ final class ValuesFileMerge {
         } catch (JsonProcessingException e) {
             throw new BundleReadException("reading values file: " + GoPaths.join(dir, file) + ": "
                     + e.getOriginalMessage(), e);
+        } catch (YamlAliases.AliasException e) {
+            throw new BundleReadException("reading values file: " + GoPaths.join(dir, file)
+                    + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.getMessage());
         }
     }
 }

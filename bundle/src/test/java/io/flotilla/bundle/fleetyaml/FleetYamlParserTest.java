@@ -283,6 +283,61 @@ class FleetYamlParserTest {
         assertThat(FleetYamlParser.parse(content, "fleet.yaml")).isEqualTo(FleetYaml.empty());
     }
 
+    /** Issue 13: an alias was read as the string holding its name ("expected a mapping, got string"). */
+    @Test
+    void resolvesAnchorsAliasesAndMergeKeysAsFleetDoes() throws Exception {
+        String yaml = lines(
+                "helm:",
+                "  values: &base",
+                "    image: {repo: web, tag: \"1.0\"}",
+                "    replicas: 1",
+                "targetCustomizations:",
+                "- name: dev",
+                "  clusterSelector: {matchLabels: {env: dev}}",
+                "  helm:",
+                "    values: *base",
+                "- name: prod",
+                "  clusterSelector: {matchLabels: {env: prod}}",
+                "  helm:",
+                "    values:",
+                "      <<: *base",
+                "      replicas: 3");
+
+        FleetYaml f = FleetYamlParser.parse(yaml, "fleet.yaml");
+
+        Map<String, Object> base = Map.of("image", Map.of("repo", "web", "tag", "1.0"), "replicas", 1);
+        assertThat(f.options().helm().values()).isEqualTo(base);
+        assertThat(f.targetCustomizations().get(0).options().helm().values()).isEqualTo(base);
+        assertThat(f.targetCustomizations().get(1).options().helm().values())
+                .isEqualTo(Map.of("image", Map.of("repo", "web", "tag", "1.0"), "replicas", 3));
+    }
+
+    @Test
+    void refusesABillionLaughsDocumentWithAClearError() {
+        StringBuilder yaml = new StringBuilder("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (int i = 1; i <= 9; i++) {
+            yaml.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int j = 0; j < 9; j++) {
+                yaml.append(j == 0 ? "" : ",").append("*a").append(i - 1);
+            }
+            yaml.append("]\n");
+        }
+        String doc = "helm:\n  values:\n" + yaml.toString().indent(4);
+
+        assertThatThrownBy(() -> FleetYamlParser.parse(doc, "fleet.yaml"))
+                .isInstanceOf(FleetYamlException.class)
+                .hasMessageStartingWith("fleet.yaml:1:1: ")
+                .hasMessageContaining("YAML aliases expand to more than 100000 nodes");
+    }
+
+    @Test
+    void anUnknownAliasIsAnErrorWithItsLine() {
+        assertThatThrownBy(() -> FleetYamlParser.parse(lines("helm:", "  values: *nowhere"), "fleet.yaml"))
+                .isInstanceOf(FleetYamlException.class)
+                .hasMessageStartingWith("fleet.yaml:2:")
+                .hasMessageContaining("nowhere");
+    }
+
     @Test
     void readsTheRichSample() throws Exception {
         FleetYaml f = FleetYamlParser.parse(RICH, "fleet.yaml");

@@ -11,6 +11,7 @@ public enum Kind {
     CLUSTER("Cluster", "clusters", true),
     CLUSTER_GROUP("ClusterGroup", "clustergroups", true),
     CLUSTER_REGISTRATION_TOKEN("ClusterRegistrationToken", "clusterregistrationtokens", true),
+    GIT_REPO_RESTRICTION("GitRepoRestriction", "gitreporestrictions", true),
     SECRET("Secret", "secrets", true);
 
     public static final String GROUP = "flotilla.io";

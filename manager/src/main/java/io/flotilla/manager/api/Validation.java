@@ -28,6 +28,10 @@ public final class Validation {
     private static final Set<String> GIT_TARGET = Set.of("name", "clusterName", "clusterSelector", "clusterGroup",
             "clusterGroupSelector");
 
+    /** A GitRepoRestriction's fields sit at the top level of the object, as in Fleet. */
+    public static final Set<String> RESTRICTION_FIELDS = Set.of("allowedServiceAccounts", "allowedRepoPatterns",
+            "allowedClientSecretNames", "allowedTargetNamespaces", "defaultServiceAccount", "defaultClientSecretName");
+
     /** Known spec fields per kind (Fleet's names); an unknown field is refused so typos never pass silently. */
     private static final Map<Kind, Set<String>> SPEC_FIELDS = Map.of(
             Kind.GIT_REPO, Set.of("repo", "branch", "revision", "targetNamespace", "clientSecretName",
@@ -54,7 +58,8 @@ public final class Validation {
         Iterator<String> fields = object.fieldNames();
         while (fields.hasNext()) {
             String f = fields.next();
-            if (!TOP_LEVEL.contains(f) && !(kind == Kind.SECRET && (f.equals("data") || f.equals("stringData") || f.equals("type")))) {
+            if (!TOP_LEVEL.contains(f) && !(kind == Kind.SECRET && (f.equals("data") || f.equals("stringData") || f.equals("type")))
+                    && !(kind == Kind.GIT_REPO_RESTRICTION && RESTRICTION_FIELDS.contains(f))) {
                 throw ApiError.invalid(f, "unknown field (allowed: apiVersion, kind, metadata, spec, status)");
             }
         }
@@ -115,12 +120,43 @@ public final class Validation {
                 }
                 checkBoolean(spec, "spec", "paused");
             }
+            case GIT_REPO_RESTRICTION -> validateRestriction(object);
             case CLUSTER_REGISTRATION_TOKEN -> {
                 if (spec != null && spec.has("ttl")) {
                     parseDuration("spec.ttl", spec.get("ttl").asText());
                 }
             }
             default -> {
+            }
+        }
+    }
+
+    private static void validateRestriction(ObjectNode object) {
+        for (String f : List.of("allowedServiceAccounts", "allowedRepoPatterns", "allowedClientSecretNames",
+                "allowedTargetNamespaces")) {
+            JsonNode list = object.get(f);
+            if (list == null || list.isNull()) {
+                continue;
+            }
+            if (!list.isArray()) {
+                throw ApiError.invalid(f, "must be a list of strings");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (!list.get(i).isTextual()) {
+                    throw ApiError.invalid(f + "[" + i + "]", "must be a string");
+                }
+                if (f.equals("allowedRepoPatterns")) {
+                    try {
+                        java.util.regex.Pattern.compile(list.get(i).asText());
+                    } catch (java.util.regex.PatternSyntaxException e) {
+                        throw ApiError.invalid(f + "[" + i + "]", "not a valid regular expression: " + e.getDescription());
+                    }
+                }
+            }
+        }
+        for (String f : List.of("defaultServiceAccount", "defaultClientSecretName")) {
+            if (object.has(f) && !object.get(f).isTextual() && !object.get(f).isNull()) {
+                throw ApiError.invalid(f, "must be a string");
             }
         }
     }

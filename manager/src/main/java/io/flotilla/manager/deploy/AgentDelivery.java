@@ -12,6 +12,7 @@ import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
 import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.statusapi.BdDisplay;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.StoreListener;
 import io.flotilla.manager.targeting.ClusterKey;
@@ -93,6 +94,9 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
                 }
             });
             return;
+        }
+        if (object.path("spec").path("deploymentID").asText("").isEmpty()) {
+            return; // nothing released yet (created while paused, or waiting for its rollout turn)
         }
         ObjectNode bd = object.deepCopy();
         // Only spec changes (a new generation) are news for the agent; status writes (its own reports) are not.
@@ -188,7 +192,11 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
             int upserts = 0;
             for (ObjectNode bd : stored) {
                 HeldDeployment h = held.remove(Json.name(bd));
-                if (h == null || !h.getAppliedDeploymentId().equals(bd.path("spec").path("deploymentID").asText())) {
+                String released = bd.path("spec").path("deploymentID").asText("");
+                if (released.isEmpty()) {
+                    continue; // nothing released to it yet
+                }
+                if (h == null || !h.getAppliedDeploymentId().equals(released)) {
                     sendUpsert(session, bd);
                     upserts++;
                 }
@@ -204,8 +212,8 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     public void onContentRequest(AgentSession session, ContentRequest request) {
         List<String> wanted = request.getContentIdsList();
         blocking.run(() -> store.list(Kind.BUNDLE, null).stream()
-                .filter(b -> wanted.contains(b.path("spec").path("contentId").asText()))
-                .map(b -> content(b, b.path("spec").path("contentId").asText()))
+                .filter(b -> wanted.contains(TargetingInputs.contentId(b.path("spec"))))
+                .map(b -> content(b, TargetingInputs.contentId(b.path("spec"))))
                 .toList()).onSuccess(contents -> contents.forEach(c -> {
                     session.markContentSent(c.getContentId());
                     session.send(ManagerMessage.newBuilder().setContent(c).build());
@@ -227,8 +235,10 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
         List<Future<Void>> writes = new ArrayList<>();
         for (DeploymentStatus st : report.getDeploymentsList()) {
             if (!st.getDeleted()) {
-                writes.add(statusPersister.write(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()),
-                        status -> writeStatus(status, st, sequence)));
+                writes.add(statusPersister.write(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()), bd -> {
+                    writeStatus(Json.status(bd), st, sequence);
+                    BdDisplay.update(bd);
+                }));
             }
         }
         Future.all(writes).onSuccess(v -> session.send(ManagerMessage.newBuilder().setAck(Ack.newBuilder().setSequence(sequence)).build()))

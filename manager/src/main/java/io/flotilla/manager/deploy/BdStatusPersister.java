@@ -70,11 +70,14 @@ public final class BdStatusPersister implements AutoCloseable {
         return t;
     }
 
-    /** Applies {@code change} to the BD's stored status; completes when that is durable (or the BD is gone). */
+    /**
+     * Applies {@code change} to the stored BD (it may read the whole object; only its status is stored); completes
+     * when that is durable (or the BD is gone).
+     */
     public Future<Void> write(ObjectKey bd, Consumer<ObjectNode> change) {
         if (intervalNanos == 0) {
             return blocking.runOrdered(() -> {
-                statusWriter.patch(bd, change);
+                statusWriter.patchObject(bd, change);
                 return null;
             });
         }
@@ -113,7 +116,7 @@ public final class BdStatusPersister implements AutoCloseable {
         Throwable failure = null;
         boolean wrote = false;
         try {
-            wrote = statusWriter.patchIfChanged(bd, status -> changes.forEach(c -> c.accept(status)),
+            wrote = statusWriter.patchObjectIfChanged(bd, object -> changes.forEach(c -> c.accept(object)),
                     (before, after) -> !withoutSequence(before).equals(withoutSequence(after))).isPresent();
         } catch (RuntimeException e) {
             failure = e;

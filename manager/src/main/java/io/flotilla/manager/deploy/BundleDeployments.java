@@ -46,6 +46,57 @@ public final class BundleDeployments {
         return facts;
     }
 
+    /**
+     * The BD for {@code desired} as the rollout decided (§5.3, §8): the wanted options are staged when {@code stage}
+     * and released (copied to {@code options}/{@code deploymentID}, which the agent deploys) when {@code promote};
+     * otherwise the stored BD's staged and released parts are kept. A BD never released has an empty deploymentID.
+     *
+     * @param stored the stored BD, or null for a new one
+     * @param paused the cluster or the bundle is paused
+     */
+    public static ObjectNode write(ObjectNode stored, DesiredDeployment desired, JsonNode bundleFacts, boolean stage,
+                                   boolean promote, boolean paused) {
+        ObjectNode bd = stored == null ? Json.newObject(Kind.BUNDLE_DEPLOYMENT, desired.bdNamespace(), desired.bdName())
+                : stored.deepCopy();
+        JsonNode old = stored == null ? Json.object() : stored.path("spec");
+        Json.metadata(bd).set("labels", Json.MAPPER.valueToTree(desired.labels()));
+        JsonNode wanted = Json.MAPPER.valueToTree(desired.options());
+        String stagedId = stage ? desired.deploymentId() : old.path("stagedDeploymentID").asText("");
+        JsonNode stagedOptions = stage ? wanted : old.get("stagedOptions");
+        String releasedId = promote ? desired.deploymentId() : old.path("deploymentID").asText("");
+        JsonNode released = promote ? wanted : old.get("options");
+        if (!promote && !paused && stage && releasedId.equals(desired.deploymentId())) {
+            // same deploymentID: option changes it does not cover (diff, namespace labels) are released at once
+            released = wanted;
+        }
+        ObjectNode spec = bd.putObject("spec");
+        spec.put("deploymentID", releasedId);
+        if (released != null && !released.isNull()) {
+            spec.set("options", released.deepCopy());
+        }
+        spec.put("stagedDeploymentID", stagedId);
+        if (stagedOptions != null && !stagedOptions.isNull()) {
+            spec.set("stagedOptions", stagedOptions.deepCopy());
+        }
+        spec.put("contentId", contentId(releasedId));
+        if (released != null && released.hasNonNull("correctDrift")) {
+            spec.set("correctDrift", released.get("correctDrift").deepCopy());
+        }
+        if (bundleFacts != null) {
+            bundleFacts.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("paused")) {
+                    spec.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        if (paused) {
+            spec.put("paused", true);
+        }
+        spec.put("matchedTarget", desired.matchedTarget());
+        spec.set("matchedCustomizations", Json.MAPPER.valueToTree(desired.matchedCustomizations()));
+        return bd;
+    }
+
     private static void writeSpec(ObjectNode bd, DesiredDeployment desired, JsonNode bundleFacts) {
         ObjectNode spec = bd.putObject("spec");
         JsonNode options = Json.MAPPER.valueToTree(desired.options());

@@ -2,10 +2,13 @@ package io.flotilla.manager.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.bundle.options.RolloutStrategy;
 import io.flotilla.manager.api.Conditions;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
+import io.flotilla.manager.rollout.RolloutPlanner;
+import io.flotilla.manager.statusapi.BdDisplay;
 import io.flotilla.manager.store.StatusWriter;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.StoreListener;
@@ -23,21 +26,27 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Keeps the stored BundleDeployments equal to what targeting decides. Bundle, Cluster and ClusterGroup
- * changes from the store are handed, in order, to one thread that owns the incremental
- * {@link TargetingIndex}; each change recomputes only what it can affect and the resulting BD creates,
- * updates and deletes are written in one atomic batch. A targeting error keeps the bundle's BDs as they
- * are and sets the bundle's {@code Ready} condition to False with the message.
+ * Keeps the stored BundleDeployments equal to what targeting and the rollout decide. Bundle, Cluster and
+ * ClusterGroup changes from the store are handed, in order, to one thread that owns the incremental
+ * {@link TargetingIndex}; each change recomputes only what it can affect. Targeting's options are staged on the BD
+ * ({@code stagedOptions}, {@code stagedDeploymentID}) and released to the agent ({@code options},
+ * {@code deploymentID}) as the bundle's rollout strategy allows ({@link RolloutPlanner}, fleet-semantics §8); a
+ * paused cluster or bundle keeps its released version (§1.1-1.5, §5.3). Bundles whose rollout is not complete are
+ * planned again whenever one of their BDs reports. The resulting BD creates, updates and deletes of one step are
+ * written in one atomic batch. A targeting error keeps the bundle's BDs as they are and sets the bundle's
+ * {@code Ready} condition to False with the message.
  */
 public final class DeploymentController implements StoreListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentController.class);
@@ -59,6 +68,20 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     private final Set<BundleKey> failing = new HashSet<>();
     /** Per bundle, what its BDs copy from it besides targeting's decision (dependsOn, paused). */
     private final Map<BundleKey, JsonNode> bundleFacts = new HashMap<>();
+    /** Per bundle with one, its {@code rolloutStrategy}. */
+    private final Map<BundleKey, RolloutStrategy> strategies = new HashMap<>();
+    private final Set<BundleKey> pausedBundles = new HashSet<>();
+    private final Set<ClusterKey> pausedClusters = new HashSet<>();
+    /** Every stored BD as the rollout sees it: released, staged and applied deploymentIDs, readiness. */
+    private final Map<ObjectKey, RolloutPlanner.Bd> bds = new HashMap<>();
+    /** Bundles whose rollout is not complete (something staged and not released, or not created yet). */
+    private final Set<BundleKey> rollingOut = new HashSet<>();
+    /** Bundles a re-plan is queued for (one per bundle however many reports arrive). */
+    private final Set<BundleKey> replanQueued = new HashSet<>();
+    /** BDs updated in the current step whose {@code status.display} changes with their spec. */
+    private final Set<ObjectKey> displayChanged = new LinkedHashSet<>();
+    /** Bundles whose rollout figures were published, so they are dropped when the strategy goes. */
+    private final Set<BundleKey> withFigures = new HashSet<>();
 
     private final TargetingObserver observer;
 
@@ -78,7 +101,16 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     @Override
     public void onEvent(EventType type, ObjectNode object) {
         Kind kind = Json.kind(object).orElse(null);
-        if ((kind == Kind.BUNDLE || kind == Kind.CLUSTER || kind == Kind.CLUSTER_GROUP) && !loop.isShutdown()) {
+        if (loop.isShutdown()) {
+            return;
+        }
+        if (kind == Kind.BUNDLE_DEPLOYMENT) {
+            // only what the rollout reads, taken on the writing thread (no copy of the whole object)
+            ObjectKey key = Json.key(object);
+            BundleKey bundle = bundleOf(object);
+            RolloutPlanner.Bd facts = type == EventType.DELETED ? null : rolloutFacts(object);
+            loop.execute(() -> bdChanged(key, bundle, facts));
+        } else if (kind == Kind.BUNDLE || kind == Kind.CLUSTER || kind == Kind.CLUSTER_GROUP) {
             ObjectNode copy = object.deepCopy();
             loop.execute(() -> handle(type, kind, copy));
         }
@@ -87,6 +119,38 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     /** Runs {@code work} after every change handed over so far (tests and benchmarks wait on this). */
     public void sync() throws Exception {
         loop.submit(() -> { }).get(1, TimeUnit.MINUTES);
+    }
+
+    private static RolloutPlanner.Bd rolloutFacts(JsonNode bd) {
+        JsonNode spec = bd.path("spec");
+        JsonNode status = bd.path("status");
+        return new RolloutPlanner.Bd(Json.text(spec, "deploymentID"), Json.text(spec, "stagedDeploymentID"),
+                Json.text(status, "appliedDeploymentID"), status.path("ready").asBoolean(false));
+    }
+
+    private static BundleKey bundleOf(JsonNode bd) {
+        JsonNode labels = bd.path("metadata").path("labels");
+        return new BundleKey(labels.path(BundleDeployments.BUNDLE_NAMESPACE_LABEL).asText(),
+                labels.path(BundleDeployments.BUNDLE_NAME_LABEL).asText());
+    }
+
+    private void bdChanged(ObjectKey key, BundleKey bundle, RolloutPlanner.Bd facts) {
+        RolloutPlanner.Bd before = facts == null ? bds.remove(key) : bds.put(key, facts);
+        if (rollingOut.contains(bundle) && !Objects.equals(before, facts) && replanQueued.add(bundle)) {
+            // behind the reports already queued, so a burst of them costs one plan
+            loop.execute(() -> replan(bundle));
+        }
+    }
+
+    private void replan(BundleKey bundle) {
+        replanQueued.remove(bundle);
+        try {
+            List<StoreOp> ops = new ArrayList<>();
+            reconcile(bundle, Set.of(), key -> store.get(key).orElse(null), ops);
+            apply(ops);
+        } catch (RuntimeException e) {
+            LOG.error("Bundle {}: rollout step failed; its BDs are left as they are", bundle, e);
+        }
     }
 
     private void handle(EventType type, Kind kind, ObjectNode object) {
@@ -98,10 +162,22 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             }
             long start = System.nanoTime();
             BdChanges changes;
+            // per affected bundle, the clusters whose BD must be looked at (null: all of the bundle's)
+            Map<BundleKey, Set<ClusterKey>> affected = new LinkedHashMap<>();
             if (type == EventType.DELETED) {
                 seen.remove(key);
                 if (kind == Kind.BUNDLE) {
-                    bundleFacts.remove(new BundleKey(key.namespace(), key.name()));
+                    BundleKey b = new BundleKey(key.namespace(), key.name());
+                    bundleFacts.remove(b);
+                    failing.remove(b);
+                    strategies.remove(b);
+                    pausedBundles.remove(b);
+                    rollingOut.remove(b);
+                    if (withFigures.remove(b)) {
+                        observer.bundleRollout(b.namespace(), b.name(), null);
+                    }
+                } else if (kind == Kind.CLUSTER) {
+                    pausedClusters.remove(new ClusterKey(key.namespace(), key.name()));
                 }
                 changes = switch (kind) {
                     case BUNDLE -> index.removeBundle(new BundleKey(key.namespace(), key.name()));
@@ -111,7 +187,23 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             } else {
                 seen.put(key, inputs);
                 if (kind == Kind.BUNDLE) {
-                    bundleFacts.put(new BundleKey(key.namespace(), key.name()), BundleDeployments.bundleFacts(object.path("spec")));
+                    BundleKey b = new BundleKey(key.namespace(), key.name());
+                    JsonNode spec = object.path("spec");
+                    bundleFacts.put(b, BundleDeployments.bundleFacts(spec));
+                    setOrRemove(pausedBundles, b, spec.path("paused").asBoolean(false));
+                    RolloutStrategy strategy = TargetingInputs.rolloutStrategy(spec);
+                    if (strategy == null) {
+                        strategies.remove(b);
+                    } else {
+                        strategies.put(b, strategy);
+                    }
+                    affected.put(b, null);
+                } else if (kind == Kind.CLUSTER) {
+                    ClusterKey c = new ClusterKey(key.namespace(), key.name());
+                    if (setOrRemove(pausedClusters, c, object.path("spec").path("paused").asBoolean(false))) {
+                        // paused or unpaused: its BDs of every bundle are written again (and promoted on unpause)
+                        index.desiredOnCluster(c).forEach(d -> touch(affected, bundleOf(d), c));
+                    }
                 }
                 changes = switch (kind) {
                     case BUNDLE -> index.upsertBundle(TargetingInputs.bundle(object));
@@ -119,23 +211,42 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                     default -> index.upsertGroup(TargetingInputs.group(object));
                 };
             }
-            write(changes, kind == Kind.BUNDLE && type != EventType.DELETED ? key : null);
-            Set<BundleKey> affected = new HashSet<>();
-            changes.created().forEach(d -> affected.add(bundleOf(d)));
-            changes.updated().forEach(d -> affected.add(bundleOf(d)));
-            changes.deleted().forEach(d -> affected.add(bundleOf(d)));
+            changes.created().forEach(d -> touch(affected, bundleOf(d), d.clusterKey()));
+            changes.updated().forEach(d -> touch(affected, bundleOf(d), d.clusterKey()));
+            write(changes, affected);
+            Set<BundleKey> notify = new LinkedHashSet<>(affected.keySet());
+            changes.deleted().forEach(d -> notify.add(bundleOf(d)));
             if (kind == Kind.BUNDLE) {
-                affected.add(new BundleKey(key.namespace(), key.name()));
+                notify.add(new BundleKey(key.namespace(), key.name()));
             }
-            affected.forEach(this::notifyTargets);
+            notify.forEach(this::notifyTargets);
             if (!changes.isEmpty()) {
                 LOG.info("{} {}: {} BDs created, {} updated, {} deleted in {} ms", key, type.name().toLowerCase(),
                         changes.created().size(), changes.updated().size(), changes.deleted().size(),
                         (System.nanoTime() - start) / 1_000_000);
             }
+        } catch (IllegalArgumentException e) {
+            // An object targeting cannot read (written by a client or Fleet's tooling, not by the manager): its
+            // error, not a stack trace; for a bundle it is the bundle's targeting error.
+            LOG.warn("{}: cannot be read for targeting: {}; BDs are left as they are", key, e.getMessage());
+            if (kind == Kind.BUNDLE && type != EventType.DELETED) {
+                markFailing(new TargetingError(new BundleKey(key.namespace(), key.name()),
+                        "targeting error: bundle " + key.namespace() + "/" + key.name() + ": " + e.getMessage()));
+            }
         } catch (RuntimeException e) {
             LOG.error("{}: targeting failed after a {} event; its BDs are left as they are", key, type, e);
         }
+    }
+
+    private static <T> boolean setOrRemove(Set<T> set, T item, boolean present) {
+        return present ? set.add(item) : set.remove(item);
+    }
+
+    private static void touch(Map<BundleKey, Set<ClusterKey>> affected, BundleKey bundle, ClusterKey cluster) {
+        if (affected.containsKey(bundle) && affected.get(bundle) == null) {
+            return;
+        }
+        affected.computeIfAbsent(bundle, b -> new HashSet<>()).add(cluster);
     }
 
     private static JsonNode targetingInputs(ObjectNode object) {
@@ -153,82 +264,240 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         }
         for (ObjectNode cluster : store.list(Kind.CLUSTER, null)) {
             seen.put(Json.key(cluster), targetingInputs(cluster));
+            setOrRemove(pausedClusters, new ClusterKey(Json.namespace(cluster), Json.name(cluster)),
+                    cluster.path("spec").path("paused").asBoolean(false));
             index.upsertCluster(TargetingInputs.cluster(cluster));
         }
         List<TargetingError> errors = new ArrayList<>();
+        List<BundleKey> bundles = new ArrayList<>();
         for (ObjectNode bundle : store.list(Kind.BUNDLE, null)) {
+            BundleKey b = new BundleKey(Json.namespace(bundle), Json.name(bundle));
+            bundles.add(b);
             seen.put(Json.key(bundle), targetingInputs(bundle));
-            bundleFacts.put(new BundleKey(Json.namespace(bundle), Json.name(bundle)), BundleDeployments.bundleFacts(bundle.path("spec")));
-            errors.addAll(index.upsertBundle(TargetingInputs.bundle(bundle)).errors());
+            JsonNode spec = bundle.path("spec");
+            bundleFacts.put(b, BundleDeployments.bundleFacts(spec));
+            setOrRemove(pausedBundles, b, spec.path("paused").asBoolean(false));
+            try {
+                RolloutStrategy strategy = TargetingInputs.rolloutStrategy(spec);
+                if (strategy != null) {
+                    strategies.put(b, strategy);
+                }
+                errors.addAll(index.upsertBundle(TargetingInputs.bundle(bundle)).errors());
+            } catch (IllegalArgumentException e) {
+                errors.add(new TargetingError(b, "targeting error: bundle " + b + ": " + e.getMessage()));
+            }
         }
-        Map<ObjectKey, DesiredDeployment> desired = new HashMap<>();
+        Set<ObjectKey> desired = new HashSet<>();
         for (DesiredDeployment d : index.allDesired()) {
-            desired.put(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, d.bdNamespace(), d.bdName()), d);
+            desired.add(bdKey(d));
         }
         Set<BundleKey> erroneous = new HashSet<>();
         errors.forEach(e -> erroneous.add(e.bundle()));
         List<StoreOp> ops = new ArrayList<>();
-        for (ObjectNode stored : store.list(Kind.BUNDLE_DEPLOYMENT, null)) {
-            ObjectKey key = Json.key(stored);
-            DesiredDeployment d = desired.remove(key);
-            if (d == null) {
-                JsonNode labels = stored.path("metadata").path("labels");
-                BundleKey owner = new BundleKey(labels.path(BundleDeployments.BUNDLE_NAMESPACE_LABEL).asText(),
-                        labels.path(BundleDeployments.BUNDLE_NAME_LABEL).asText());
-                if (!erroneous.contains(owner)) {
-                    ops.add(StoreOp.delete(key, null));
-                }
-            } else if (!sameSpec(stored, d)) {
-                ops.add(StoreOp.update(BundleDeployments.update(stored, d, facts(d))));
+        Map<ObjectKey, ObjectNode> stored = new HashMap<>();
+        for (ObjectNode bd : store.list(Kind.BUNDLE_DEPLOYMENT, null)) {
+            ObjectKey key = Json.key(bd);
+            if (desired.contains(key)) {
+                stored.put(key, bd);
+                bds.put(key, rolloutFacts(bd));
+            } else if (!erroneous.contains(bundleOf(bd))) {
+                ops.add(StoreOp.delete(key, null));
+            } else {
+                bds.put(key, rolloutFacts(bd));
             }
         }
-        desired.values().forEach(d -> ops.add(StoreOp.create(BundleDeployments.toObject(d, facts(d)))));
+        for (BundleKey b : bundles) {
+            if (!erroneous.contains(b)) {
+                reconcile(b, null, stored::get, ops);
+            }
+        }
         if (!ops.isEmpty()) {
             store.apply(ops);
         }
         errors.forEach(this::markFailing);
-        store.list(Kind.BUNDLE, null).forEach(b -> notifyTargets(new BundleKey(Json.namespace(b), Json.name(b))));
+        bundles.forEach(this::notifyTargets);
         LOG.info("Targeting loaded {} BDs; {} stored BDs created, changed or deleted to match", index.allDesired().size(),
                 ops.size());
     }
 
-    private boolean sameSpec(ObjectNode stored, DesiredDeployment d) {
-        ObjectNode wanted = BundleDeployments.toObject(d, facts(d));
-        return Objects.equals(stored.path("spec"), wanted.path("spec"))
-                && Objects.equals(stored.path("metadata").path("labels"), wanted.path("metadata").path("labels"));
+    /**
+     * The BD writes for one bundle. Without a rollout strategy, with nothing paused or still rolling out, the
+     * changed BDs are staged and released at once (what the plan would decide, without visiting every target);
+     * otherwise the rollout plans the whole bundle.
+     *
+     * @param touch   clusters whose BD must be looked at even if the plan changes nothing there; null: all
+     * @param lookup  the stored BD of a key, or null
+     */
+    private void reconcile(BundleKey bundle, Set<ClusterKey> touch, Function<ObjectKey, ObjectNode> lookup,
+                           List<StoreOp> ops) {
+        if (index.failing(bundle)) {
+            return;
+        }
+        Map<ClusterKey, DesiredDeployment> desired = index.desired(bundle);
+        RolloutStrategy strategy = strategies.get(bundle);
+        boolean bundlePaused = pausedBundles.contains(bundle);
+        JsonNode facts = bundleFacts.get(bundle);
+        if (touch != null && strategy == null && !bundlePaused && !rollingOut.contains(bundle)
+                && touch.size() <= RolloutPlanner.MAX_NEW && touch.stream().noneMatch(pausedClusters::contains)) {
+            for (ClusterKey c : touch) {
+                DesiredDeployment d = desired.get(c);
+                if (d != null) {
+                    writeOne(lookup.apply(bdKey(d)), d, facts, true, true, false, ops);
+                }
+            }
+            publishFigures(bundle, null);
+            return;
+        }
+        List<RolloutPlanner.Target> targets = new ArrayList<>(desired.size());
+        for (DesiredDeployment d : desired.values()) {
+            targets.add(new RolloutPlanner.Target(d.clusterKey().name(), d.deploymentId(), d.rolloutPartitions(),
+                    bds.get(bdKey(d)), bundlePaused || pausedClusters.contains(d.clusterKey())));
+        }
+        RolloutPlanner.Plan plan;
+        try {
+            plan = RolloutPlanner.plan(strategy, targets, RolloutPlanner.MAX_NEW);
+        } catch (RolloutPlanner.RolloutException e) {
+            markFailing(new TargetingError(bundle, "rollout error: bundle " + bundle + ": " + e.getMessage()));
+            return;
+        }
+        boolean complete = true;
+        boolean uncreated = false;
+        for (DesiredDeployment d : desired.values()) {
+            String cluster = d.clusterKey().name();
+            RolloutPlanner.Bd known = bds.get(bdKey(d));
+            boolean create = plan.create().contains(cluster);
+            boolean stage = plan.stage().contains(cluster);
+            boolean promote = plan.promote().contains(cluster);
+            boolean paused = bundlePaused || pausedClusters.contains(d.clusterKey());
+            String released = promote ? d.deploymentId() : known == null ? null : known.deploymentId();
+            if (!d.deploymentId().equals(released)) {
+                complete = false;
+            } else if (strategy != null && (promote || !d.deploymentId().equals(known.appliedDeploymentId())
+                    || !known.ready())) {
+                // with a strategy the figures are kept current until every target runs the wanted version, ready
+                complete = false;
+            }
+            if (known == null && !create) {
+                uncreated = true;
+                continue;
+            }
+            boolean look = create || promote || touch == null || touch.contains(d.clusterKey())
+                    || stage && !d.deploymentId().equals(known.stagedDeploymentId());
+            if (look) {
+                writeOne(lookup.apply(bdKey(d)), d, facts, stage, promote, paused, ops);
+            }
+        }
+        setOrRemove(rollingOut, bundle, !complete);
+        if (uncreated && plan.create().size() >= RolloutPlanner.MAX_NEW && replanQueued.add(bundle)) {
+            // the next maxNew BDs in the next step, after this one's are written
+            loop.execute(() -> replan(bundle));
+        }
+        publishFigures(bundle, strategy == null ? null : figures(plan.figures()));
     }
 
-    private void write(BdChanges changes, ObjectKey changedBundle) {
+    private void writeOne(ObjectNode stored, DesiredDeployment d, JsonNode facts, boolean stage, boolean promote,
+                          boolean paused, List<StoreOp> ops) {
+        ObjectNode wanted = BundleDeployments.write(stored, d, facts, stage, promote, paused);
+        if (stored == null) {
+            BdDisplay.update(wanted);
+            ops.add(StoreOp.create(wanted));
+            return;
+        }
+        if (Objects.equals(stored.path("spec"), wanted.path("spec"))
+                && Objects.equals(stored.path("metadata").path("labels"), wanted.path("metadata").path("labels"))) {
+            return;
+        }
+        // the controller is the only writer of BD spec; status (agent reports) is kept by the store
+        Json.metadata(wanted).remove("resourceVersion");
+        ops.add(StoreOp.update(wanted));
+        if (BdDisplay.update(wanted)) {
+            displayChanged.add(Json.key(wanted));
+        }
+    }
+
+    private void publishFigures(BundleKey bundle, Map<String, Object> figures) {
+        if (figures == null && !withFigures.remove(bundle)) {
+            return;
+        }
+        if (figures != null) {
+            withFigures.add(bundle);
+        }
+        observer.bundleRollout(bundle.namespace(), bundle.name(), figures);
+    }
+
+    private static Map<String, Object> figures(RolloutPlanner.Figures f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("maxUnavailable", f.maxUnavailable());
+        m.put("unavailablePartitions", f.unavailablePartitions());
+        m.put("maxUnavailablePartitions", f.maxUnavailablePartitions());
+        m.put("maxNew", f.maxNew());
+        m.put("newlyCreated", f.newlyCreated());
+        List<Map<String, Object>> partitions = new ArrayList<>();
+        for (RolloutPlanner.PartitionStatus p : f.partitions()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("name", p.name());
+            pm.put("count", p.count());
+            pm.put("maxUnavailable", p.maxUnavailable());
+            pm.put("unavailable", p.unavailable());
+            partitions.add(java.util.Collections.unmodifiableMap(pm));
+        }
+        m.put("partitions", List.copyOf(partitions));
+        return m;
+    }
+
+    private void write(BdChanges changes, Map<BundleKey, Set<ClusterKey>> affected) {
         List<StoreOp> ops = new ArrayList<>();
-        for (DesiredDeployment d : changes.created()) {
-            Optional<ObjectNode> stored = store.get(bdKey(d));
-            ops.add(stored.isPresent() ? StoreOp.update(BundleDeployments.update(stored.get(), d, facts(d)))
-                    : StoreOp.create(BundleDeployments.toObject(d, facts(d))));
-        }
-        for (DesiredDeployment d : changes.updated()) {
-            Optional<ObjectNode> stored = store.get(bdKey(d));
-            ops.add(stored.isPresent() ? StoreOp.update(BundleDeployments.update(stored.get(), d, facts(d)))
-                    : StoreOp.create(BundleDeployments.toObject(d, facts(d))));
-        }
         for (DesiredDeployment d : changes.deleted()) {
             ops.add(StoreOp.delete(bdKey(d), null));
         }
-        if (!ops.isEmpty()) {
-            store.apply(ops);
-        }
+        affected.forEach((bundle, clusters) -> reconcile(bundle, clusters, key -> store.get(key).orElse(null), ops));
+        apply(ops);
         Set<BundleKey> nowFailing = new HashSet<>();
         for (TargetingError error : changes.errors()) {
             nowFailing.add(error.bundle());
             markFailing(error);
         }
-        if (changedBundle != null) {
-            BundleKey b = new BundleKey(changedBundle.namespace(), changedBundle.name());
-            if (!nowFailing.contains(b) && failing.remove(b)) {
-                observer.bundleError(b.namespace(), b.name(), repoOf(changedBundle), null);
-                statusWriter.patch(changedBundle, status -> Conditions.set(status, TARGETED, true, "", "", clock.instant()));
+        // A bundle's error clears in the step that makes it work again, whatever changed: the bundle itself, or a
+        // cluster or group (e.g. the label a Helm value template needs was added to the cluster).
+        for (BundleKey b : List.copyOf(failing)) {
+            if (!nowFailing.contains(b) && !index.failing(b)) {
+                failing.remove(b);
+                ObjectKey bundleKey = new ObjectKey(Kind.BUNDLE, b.namespace(), b.name());
+                observer.bundleError(b.namespace(), b.name(), repoOf(bundleKey), null);
+                statusWriter.patch(bundleKey, status -> Conditions.set(status, TARGETED, true, "", "", clock.instant()));
                 LOG.info("Bundle {}: targeting works again", b);
             }
         }
+    }
+
+    /**
+     * Writes one step's batch and takes the written BDs into the rollout's view at once; then refreshes the
+     * {@code status.display} of updated BDs whose state the new spec changes (read-modify-write, so a report stored
+     * meanwhile is kept).
+     */
+    private void apply(List<StoreOp> ops) {
+        if (ops.isEmpty()) {
+            displayChanged.clear();
+            return;
+        }
+        List<ObjectNode> written;
+        try {
+            written = store.apply(ops);
+        } catch (RuntimeException e) {
+            displayChanged.clear();
+            throw e;
+        }
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i) instanceof StoreOp.Delete delete) {
+                bds.remove(delete.key());
+            } else if (Json.kind(written.get(i)).orElse(null) == Kind.BUNDLE_DEPLOYMENT) {
+                bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
+            }
+        }
+        for (ObjectKey key : List.copyOf(displayChanged)) {
+            statusWriter.patchObject(key, BdDisplay::update);
+        }
+        displayChanged.clear();
     }
 
     private String repoOf(ObjectKey bundle) {
@@ -245,10 +514,6 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                     Conditions.set(status, TARGETED, false, "TargetingError", error.message(), clock.instant());
                     Conditions.set(status, "Ready", false, "TargetingError", error.message(), clock.instant());
                 });
-    }
-
-    private JsonNode facts(DesiredDeployment d) {
-        return bundleFacts.get(bundleOf(d));
     }
 
     private static BundleKey bundleOf(DesiredDeployment d) {

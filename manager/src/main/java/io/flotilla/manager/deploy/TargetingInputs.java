@@ -5,9 +5,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.bundle.options.BundleDeploymentOptions;
+import io.flotilla.bundle.options.BundleResource;
 import io.flotilla.bundle.options.BundleTarget;
+import io.flotilla.bundle.options.DeploymentIds;
 import io.flotilla.bundle.options.GitTarget;
 import io.flotilla.bundle.options.LabelSelectorSpec;
+import io.flotilla.bundle.options.RolloutStrategy;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.targeting.BundleInfo;
 import io.flotilla.manager.targeting.ClusterGroupInfo;
@@ -25,6 +28,8 @@ public final class TargetingInputs {
     private static final TypeReference<List<BundleTarget>> TARGETS = new TypeReference<>() {
     };
     private static final TypeReference<List<GitTarget>> GIT_TARGETS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<BundleResource>> RESOURCES = new TypeReference<>() {
     };
 
     /** Bundle spec keys that are not options (the rest of the spec is the inline BundleDeploymentOptions). */
@@ -48,9 +53,30 @@ public final class TargetingInputs {
 
     public static BundleInfo bundle(ObjectNode bundle) {
         JsonNode spec = bundle.path("spec");
+        RolloutStrategy rollout = rolloutStrategy(spec);
+        List<GitTarget> partitions = rollout == null || rollout.partitions() == null ? List.of()
+                : rollout.partitions().stream().map(RolloutStrategy.Partition::matcher).toList();
         return new BundleInfo(Json.namespace(bundle), Json.name(bundle), Json.labels(bundle), options(spec),
                 list(spec.get("targets"), TARGETS), list(spec.get("targetRestrictions"), GIT_TARGETS),
-                Json.text(spec, "targetCustomizationMode"), Json.text(spec, "contentId"));
+                Json.text(spec, "targetCustomizationMode"), contentId(spec), partitions);
+    }
+
+    /** A Bundle's {@code spec.rolloutStrategy}, or null. */
+    public static RolloutStrategy rolloutStrategy(JsonNode spec) {
+        JsonNode node = spec.get("rolloutStrategy");
+        return node == null || node.isNull() ? null : convert(node, RolloutStrategy.class);
+    }
+
+    /**
+     * The manifestID of a bundle: {@code spec.contentId} as the manager writes it, else computed from
+     * {@code spec.resources} (§5.4) for a Bundle written elsewhere (Fleet's tooling, a file given to the CLI).
+     */
+    public static String contentId(JsonNode spec) {
+        String stored = Json.text(spec, "contentId");
+        if (stored != null && !stored.isEmpty()) {
+            return stored;
+        }
+        return DeploymentIds.manifestId(list(spec.get("resources"), RESOURCES));
     }
 
     /** The inline options of a Bundle spec. */

@@ -10,4 +10,8 @@ public interface TargetingObserver {
 
     /** {@code error} is null once the bundle can be targeted again. */
     void bundleError(String namespace, String bundle, String gitRepo, String error);
+
+    /** The bundle's rollout figures (Fleet's status field names), or null when it has none. */
+    default void bundleRollout(String namespace, String bundle, java.util.Map<String, Object> figures) {
+    }
 }

@@ -47,6 +47,7 @@ public final class BundleFactory {
         var targets = BundleTargetsBuilder.build(fleetYaml.options(), Boolean.TRUE.equals(fleetYaml.paused()),
                 FleetYamlTargets.customizationsOf(fleetYaml), fleetYaml.overrideTargets(), gitRepo);
         return BundleObjects.toObject(namespace, scanned.name(), scanned.labels(), targets,
-                fleetYaml.targetCustomizationMode(), scanned.resources(), scanned.contentId(), fleetYaml.dependsOn());
+                fleetYaml.targetCustomizationMode(), scanned.resources(), scanned.contentId(), fleetYaml.dependsOn(),
+                fleetYaml.rolloutStrategy());
     }
 }

@@ -22,6 +22,7 @@ import io.flotilla.manager.git.GitSource;
 import io.flotilla.manager.git.webhook.PushEvent;
 import io.flotilla.manager.git.webhook.WebhookException;
 import io.flotilla.manager.git.webhook.WebhookVerifier;
+import io.flotilla.manager.policy.GitRepoRestrictions;
 import io.flotilla.manager.store.StatusWriter;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.StoreListener;
@@ -114,7 +115,16 @@ public final class GitRepoController implements StoreListener {
 
     @Override
     public void onEvent(EventType type, ObjectNode object) {
-        if (stopped || Json.kind(object).orElse(null) != Kind.GIT_REPO) {
+        if (stopped) {
+            return;
+        }
+        if (Json.kind(object).orElse(null) == Kind.GIT_REPO_RESTRICTION) {
+            String namespace = Json.namespace(object);
+            context.runOnContext(v -> follows.keySet().stream().filter(k -> k.namespace().equals(namespace)).toList()
+                    .forEach(k -> sync(k, "GitRepoRestriction " + Json.name(object) + " " + type.name().toLowerCase())));
+            return;
+        }
+        if (Json.kind(object).orElse(null) != Kind.GIT_REPO) {
             return;
         }
         ObjectNode copy = object.deepCopy();
@@ -204,12 +214,33 @@ public final class GitRepoController implements StoreListener {
         });
     }
 
-    private Void syncBlocking(ObjectNode gitRepo, String trigger) {
-        ObjectKey key = Json.key(gitRepo);
+    private Void syncBlocking(ObjectNode written, String trigger) {
+        ObjectKey key = Json.key(written);
+        long generation = written.path("metadata").path("generation").asLong();
+        // GitRepoRestrictions of the namespace first (§2.6): a refused GitRepo is not fetched, its bundles stay
+        GitRepoRestrictions.Decision decision = GitRepoRestrictions.decide(restrictions(key.namespace()),
+                new GitRepoRestrictions.GitRepoFacts(Json.text(written.path("spec"), "repo"),
+                        Json.text(written.path("spec"), "serviceAccount"), Json.text(written.path("spec"), "clientSecretName"),
+                        Json.text(written.path("spec"), "targetNamespace")));
+        if (!decision.accepted()) {
+            LOG.warn("{}: refused by a GitRepoRestriction: {}", key, decision.refusal());
+            refused(key, decision.refusal());
+            return null;
+        }
+        boolean wasRefused = store.get(key).map(r -> RESTRICTION_VIOLATION.equals(conditionReason(r.path("status"), "Accepted")))
+                .orElse(false);
+        // the restrictions' defaults apply to a GitRepo that names no service account or client secret
+        ObjectNode gitRepo = written.deepCopy();
+        if (decision.serviceAccount() != null) {
+            gitRepo.withObjectProperty("spec").put("serviceAccount", decision.serviceAccount());
+        }
+        if (decision.clientSecretName() != null) {
+            gitRepo.withObjectProperty("spec").put("clientSecretName", decision.clientSecretName());
+        }
         JsonNode spec = gitRepo.path("spec");
-        long generation = gitRepo.path("metadata").path("generation").asLong();
         String currentCommit = store.get(key).map(r -> Json.text(r.path("status"), "commit")).orElse(null);
-        Long appliedGeneration = store.get(key).map(r -> r.path("status").path("observedGeneration").asLong(-1)).orElse(-1L);
+        Long appliedGeneration = wasRefused ? -1L
+                : store.get(key).map(r -> r.path("status").path("observedGeneration").asLong(-1)).orElse(-1L);
         GitSource source;
         try {
             GitCredentials credentials = secrets.gitCredentials(key.namespace(), Json.text(spec, "clientSecretName"));
@@ -285,6 +316,47 @@ public final class GitRepoController implements StoreListener {
             case INVALID_URL -> "InvalidURL";
             case OTHER -> "GitError";
         };
+    }
+
+    static final String RESTRICTION_VIOLATION = "RestrictionViolation";
+
+    private List<GitRepoRestrictions.Restriction> restrictions(String namespace) {
+        List<GitRepoRestrictions.Restriction> result = new ArrayList<>();
+        for (ObjectNode r : store.list(Kind.GIT_REPO_RESTRICTION, namespace)) {
+            result.add(new GitRepoRestrictions.Restriction(Json.name(r), strings(r.path("allowedServiceAccounts")),
+                    strings(r.path("allowedRepoPatterns")), strings(r.path("allowedClientSecretNames")),
+                    strings(r.path("allowedTargetNamespaces")), Json.text(r, "defaultServiceAccount"),
+                    Json.text(r, "defaultClientSecretName")));
+        }
+        return result;
+    }
+
+    private static List<String> strings(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(i -> out.add(i.asText()));
+        return out;
+    }
+
+    private static String conditionReason(JsonNode status, String type) {
+        for (JsonNode c : status.path("conditions")) {
+            if (type.equals(Json.text(c, "type"))) {
+                return "False".equals(Json.text(c, "status")) ? Json.text(c, "reason") : null;
+            }
+        }
+        return null;
+    }
+
+    /** Fleet's answer to a restriction violation: {@code Accepted} False with the rule, nothing fetched. */
+    private void refused(ObjectKey key, String message) {
+        statusWriter.patch(key, status -> {
+            Conditions.set(status, "Accepted", false, RESTRICTION_VIOLATION, message, clock.instant());
+            Conditions.set(status, "Stalled", true, RESTRICTION_VIOLATION, message, clock.instant());
+            Conditions.set(status, "Ready", false, RESTRICTION_VIOLATION, message, clock.instant());
+            var display = status.withObjectProperty("display");
+            display.put("state", "Stalled");
+            display.put("error", true);
+            display.put("message", message);
+        });
     }
 
     private void stalled(ObjectKey key, String reason, String message, long generation) {

@@ -19,7 +19,7 @@ public final class CrdManifests {
     public static final String CONTENTS = "contents";
     /** Every CRD, in the order they are applied (each file is {@code <plural>.flotilla.io.yaml}). */
     public static final List<String> PLURALS = List.of("gitrepos", "bundles", "bundledeployments", "clusters",
-            "clustergroups", "clusterregistrationtokens", CONTENTS);
+            "clustergroups", "clusterregistrationtokens", "gitreporestrictions", CONTENTS);
 
     private CrdManifests() {
     }

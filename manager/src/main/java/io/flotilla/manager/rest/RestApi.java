@@ -9,6 +9,7 @@ import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
 import io.flotilla.manager.api.Validation;
+import io.flotilla.manager.api.ValuesRedaction;
 import io.flotilla.manager.core.Blocking;
 import io.flotilla.manager.registration.RegistrationService;
 import io.flotilla.manager.store.Store;
@@ -86,7 +87,7 @@ public final class RestApi {
         boolean core = ctx.request().path().startsWith("/api/v1");
         Kind kind = Kind.byPlural(plural).filter(k -> core == (k == Kind.SECRET))
                 .orElseThrow(() -> ApiError.notFound("the server could not find the requested resource type \"" + plural
-                        + "\" (known: gitrepos, bundles, bundledeployments, clusters, clustergroups, clusterregistrationtokens)"));
+                        + "\" (known: gitrepos, bundles, bundledeployments, clusters, clustergroups, clusterregistrationtokens, gitreporestrictions)"));
         if (write && !kind.userWritable()) {
             throw ApiError.methodNotAllowed(kind.plural() + " are written by the manager and are read-only in the API");
         }
@@ -201,10 +202,10 @@ public final class RestApi {
         return object;
     }
 
-    /** Secrets never leave the manager: only their keys are shown. */
+    /** Secrets and Helm values never leave the manager: only Secret keys and a values hash are shown. */
     private static ObjectNode redact(ObjectNode object) {
         if (!Kind.SECRET.kindName().equals(Json.text(object, "kind"))) {
-            return object;
+            return ValuesRedaction.redact(object);
         }
         ObjectNode copy = object.deepCopy();
         JsonNode data = copy.get("data");

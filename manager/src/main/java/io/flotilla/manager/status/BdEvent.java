@@ -1,5 +1,6 @@
 package io.flotilla.manager.status;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -70,6 +71,18 @@ public sealed interface BdEvent {
     record BundleError(StatusKey bundle, String gitRepo, String error) implements BdEvent {
         public BundleError {
             requireKind(bundle, StatusKey.Kind.BUNDLE);
+        }
+    }
+
+    /**
+     * The rollout figures of a bundle (§1.2, §8: {@code maxUnavailable}, {@code maxUnavailablePartitions},
+     * {@code unavailablePartitions}, {@code newlyCreated}, {@code partitions}) as Fleet names them, or null to drop
+     * them. They are shown beside the figures computed from BDs.
+     */
+    record BundleRollout(StatusKey bundle, Map<String, Object> figures) implements BdEvent {
+        public BundleRollout {
+            requireKind(bundle, StatusKey.Kind.BUNDLE);
+            figures = figures == null ? null : Map.copyOf(figures);
         }
     }
 

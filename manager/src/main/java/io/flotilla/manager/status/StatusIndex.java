@@ -86,6 +86,12 @@ public final class StatusIndex {
             setTargets(t.bundle(), t.clusters(), touched);
         } else if (event instanceof BdEvent.BundleError e) {
             setBundleError(e.bundle(), e.gitRepo(), e.error(), touched);
+        } else if (event instanceof BdEvent.BundleRollout r) {
+            BundleAgg b = r.figures() == null ? bundles.get(r.bundle()) : bundle(r.bundle());
+            if (b != null) {
+                b.rollout = r.figures();
+                touched.add(r.bundle());
+            }
         } else if (event instanceof BdEvent.GitRepoUpdating g) {
             gitRepo(g.gitRepo()).updating = g.updating();
             touched.add(g.gitRepo());
@@ -545,13 +551,16 @@ public final class StatusIndex {
         int offlineClusters;
         String error;
         StatusKey errorGitRepo;
+        /** Rollout figures from the deployment controller; null for bundles it has none for. */
+        Map<String, Object> rollout;
 
         boolean isEmpty() {
-            return bdClusters.isEmpty() && targets.isEmpty() && error == null;
+            return bdClusters.isEmpty() && targets.isEmpty() && error == null && rollout == null;
         }
 
         Map<String, Object> render() {
-            return StatusMaps.bundle(new StatusMaps.BundleView(summary.summary(), unavailable, offlineClusters, error));
+            return StatusMaps.bundle(new StatusMaps.BundleView(summary.summary(), unavailable, offlineClusters, error,
+                    rollout));
         }
     }
 

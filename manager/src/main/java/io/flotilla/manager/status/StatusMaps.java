@@ -23,7 +23,8 @@ final class StatusMaps {
                        List<Map<String, Object>> resources) {
     }
 
-    record BundleView(Summary summary, int unavailable, int offlineClusters, String error) {
+    /** @param rollout rollout figures (Fleet's field names) or null */
+    record BundleView(Summary summary, int unavailable, int offlineClusters, String error, Map<String, Object> rollout) {
     }
 
     /** @param online null while the cluster never connected */
@@ -76,6 +77,14 @@ final class StatusMaps {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("summary", v.summary().toMap());
         m.put("unavailable", v.unavailable());
+        if (v.rollout() != null) {
+            for (String field : List.of("maxUnavailable", "unavailablePartitions", "maxUnavailablePartitions",
+                    "maxNew", "newlyCreated", "partitions")) {
+                if (v.rollout().containsKey(field)) {
+                    m.put(field, v.rollout().get(field));
+                }
+            }
+        }
         Map<String, Object> display = new LinkedHashMap<>();
         display.put("readyClusters", v.summary().readyFraction());
         putState(display, v.summary().summaryState());

@@ -141,7 +141,7 @@ public final class StatusRecompute {
         int offline = (int) withBd.stream().filter(this::offline).count();
         BundleErrorFact error = facts.bundleErrors().get(key);
         return StatusMaps.bundle(new StatusMaps.BundleView(summaryOf(items.values()), unavailable, offline,
-                error == null ? null : error.error()));
+                error == null ? null : error.error(), null));
     }
 
     private StatusMaps.ClusterView clusterView(StatusKey key) {

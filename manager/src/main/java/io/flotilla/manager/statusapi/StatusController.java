@@ -188,6 +188,11 @@ public final class StatusController implements StoreListener, AutoCloseable {
         thread.execute(() -> changed(index.apply(new BdEvent.BundleTargets(StatusKey.bundle(namespace, bundle), keys))));
     }
 
+    /** Rollout: the bundle's rollout figures (null to drop them). */
+    public void bundleRollout(String namespace, String bundle, Map<String, Object> figures) {
+        thread.execute(() -> changed(index.apply(new BdEvent.BundleRollout(StatusKey.bundle(namespace, bundle), figures))));
+    }
+
     /** Targeting: the bundle's targeting error (null once it works again). */
     public void bundleError(String namespace, String bundle, String gitRepo, String error) {
         thread.execute(() -> changed(index.apply(new BdEvent.BundleError(StatusKey.bundle(namespace, bundle), gitRepo, error))));

@@ -22,15 +22,20 @@ public final class StatusWriter {
      * concurrent write. Returns the stored object, or empty when the object does not exist.
      */
     public Optional<ObjectNode> patch(ObjectKey key, Consumer<ObjectNode> change) {
-        return patchIfChanged(key, change, (before, after) -> true);
+        return patchObjectIfChanged(key, object -> change.accept(Json.status(object)), (before, after) -> true);
+    }
+
+    /** Like {@link #patch}, for a change that reads the rest of the object; only its status is stored. */
+    public Optional<ObjectNode> patchObject(ObjectKey key, Consumer<ObjectNode> change) {
+        return patchObjectIfChanged(key, change, (before, after) -> true);
     }
 
     /**
-     * Like {@link #patch}, but writes only when {@code worthWriting(statusBefore, statusAfter)} says so; returns
-     * empty when nothing was written (no object, or no change worth a write).
+     * Like {@link #patchObject}, but writes only when {@code worthWriting(statusBefore, statusAfter)} says so;
+     * returns empty when nothing was written (no object, or no change worth a write).
      */
-    public Optional<ObjectNode> patchIfChanged(ObjectKey key, Consumer<ObjectNode> change,
-                                               BiPredicate<ObjectNode, ObjectNode> worthWriting) {
+    public Optional<ObjectNode> patchObjectIfChanged(ObjectKey key, Consumer<ObjectNode> change,
+                                                     BiPredicate<ObjectNode, ObjectNode> worthWriting) {
         for (int attempt = 1; ; attempt++) {
             Optional<ObjectNode> current = store.get(key);
             if (current.isEmpty()) {
@@ -38,7 +43,7 @@ public final class StatusWriter {
             }
             ObjectNode object = current.get();
             ObjectNode before = Json.status(object).deepCopy();
-            change.accept(Json.status(object));
+            change.accept(object);
             if (!worthWriting.test(before, Json.status(object))) {
                 return Optional.empty();
             }

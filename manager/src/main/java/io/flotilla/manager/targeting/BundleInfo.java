@@ -10,11 +10,11 @@ import java.util.Map;
  * What targeting needs of a Bundle: its labels (copied to BDs), spec options, ordered {@code targets}
  * (customizations first, then GitRepo targets, see {@link BundleTargetsBuilder}), {@code targetRestrictions},
  * {@code targetCustomizationMode} ({@code FirstMatch} when null or empty, or {@code AllMatches}) and the
- * content id the deploymentID is built from.
+ * content id the deploymentID is built from, and the matchers of its manual {@code rolloutStrategy.partitions}.
  */
 public record BundleInfo(String namespace, String name, Map<String, String> labels,
         BundleDeploymentOptions options, List<BundleTarget> targets, List<GitTarget> targetRestrictions,
-        String targetCustomizationMode, String manifestId) {
+        String targetCustomizationMode, String manifestId, List<GitTarget> rolloutPartitions) {
 
     public static final String FIRST_MATCH = "FirstMatch";
     public static final String ALL_MATCHES = "AllMatches";
@@ -24,6 +24,15 @@ public record BundleInfo(String namespace, String name, Map<String, String> labe
         options = options == null ? BundleDeploymentOptions.empty() : options;
         targets = targets == null ? List.of() : List.copyOf(targets);
         targetRestrictions = targetRestrictions == null ? List.of() : List.copyOf(targetRestrictions);
+        rolloutPartitions = rolloutPartitions == null ? List.of() : List.copyOf(rolloutPartitions);
+    }
+
+    /** A bundle without manual rollout partitions. */
+    public BundleInfo(String namespace, String name, Map<String, String> labels, BundleDeploymentOptions options,
+            List<BundleTarget> targets, List<GitTarget> targetRestrictions, String targetCustomizationMode,
+            String manifestId) {
+        this(namespace, name, labels, options, targets, targetRestrictions, targetCustomizationMode, manifestId,
+                List.of());
     }
 
     public BundleKey key() {

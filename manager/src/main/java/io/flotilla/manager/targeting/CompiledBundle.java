@@ -20,8 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CompiledBundle {
 
-    /** One target with its matcher; {@code position} is its place among the targets or the customizations. */
-    private record Target(BundleTarget target, ClusterMatcher matcher, int position) {
+    /**
+     * One target with its matcher; {@code position} is its place among the targets or the customizations,
+     * {@code displayName} its name, or {@code targets[i]} (its index in the bundle's targets) when it has none.
+     */
+    private record Target(BundleTarget target, ClusterMatcher matcher, int position, String displayName) {
     }
 
     /** What a cluster gets: a deployment, or an exclusion. */
@@ -51,6 +54,7 @@ final class CompiledBundle {
     private final List<Target> targets;
     private final List<Target> customizations;
     private final List<ClusterMatcher> restrictions;
+    private final List<ClusterMatcher> partitions;
     private final Map<String, String> labelsBundlePart;
     private final Map<String, String> targetNamespaceLabels;
     private final Map<String, String> targetNamespaceAnnotations;
@@ -58,8 +62,9 @@ final class CompiledBundle {
     private final Map<List<Integer>, Merged> combinations = new ConcurrentHashMap<>();
 
     private CompiledBundle(BundleInfo bundle, List<Target> targets, List<Target> customizations,
-            List<ClusterMatcher> restrictions) {
+            List<ClusterMatcher> restrictions, List<ClusterMatcher> partitions) {
         this.bundle = bundle;
+        this.partitions = partitions;
         this.targets = targets;
         this.customizations = customizations;
         this.restrictions = restrictions;
@@ -80,27 +85,34 @@ final class CompiledBundle {
         List<Target> customizations = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             BundleTarget t = all.get(i);
-            ClusterMatcher matcher = matcher(bundle, t.matcher(), "target", i);
+            ClusterMatcher matcher = matcher(bundle, t.matcher(), "targets", i);
+            // unnamed targets are valid (Fleet's own tooling and API clients create them): name them by index
+            String displayName = t.name() == null || t.name().isEmpty() ? "targets[" + i + "]" : t.name();
             if (i < customizationCount) {
-                customizations.add(new Target(t, matcher, customizations.size()));
+                customizations.add(new Target(t, matcher, customizations.size(), displayName));
             } else {
-                targets.add(new Target(t, matcher, targets.size()));
+                targets.add(new Target(t, matcher, targets.size(), displayName));
             }
         }
         List<ClusterMatcher> restrictions = new ArrayList<>();
         for (int i = 0; i < restrictionSpecs.size(); i++) {
-            restrictions.add(matcher(bundle, restrictionSpecs.get(i), "target restriction", i));
+            restrictions.add(matcher(bundle, restrictionSpecs.get(i), "targetRestrictions", i));
         }
-        return new CompiledBundle(bundle, targets, customizations, restrictions);
+        List<ClusterMatcher> partitions = new ArrayList<>();
+        for (int i = 0; i < bundle.rolloutPartitions().size(); i++) {
+            partitions.add(matcher(bundle, bundle.rolloutPartitions().get(i), "rolloutStrategy.partitions", i));
+        }
+        return new CompiledBundle(bundle, targets, customizations, restrictions, partitions);
     }
 
     private static ClusterMatcher matcher(BundleInfo bundle, GitTarget spec, String what, int index) {
         try {
             return ClusterMatcher.of(spec);
         } catch (InvalidSelectorException e) {
-            String name = spec.name() == null || spec.name().isEmpty() ? "#" + index : "\"" + spec.name() + "\"";
-            throw new TargetingFailure("targeting error: bundle " + bundle.key() + ": " + what + " " + name + ": "
-                    + e.getMessage());
+            String name = spec.name() == null || spec.name().isEmpty() ? what + "[" + index + "]"
+                    : (what.equals("targets") ? "target" : what.equals("targetRestrictions") ? "target restriction"
+                    : "rollout partition") + " \"" + spec.name() + "\"";
+            throw new TargetingFailure("targeting error: bundle " + bundle.key() + ": " + name + ": " + e.getMessage());
         }
     }
 
@@ -112,7 +124,7 @@ final class CompiledBundle {
             return new Outcome(null, Exclusion.NOT_MATCHED);
         }
         if (matched.target().doNotDeploy()) {
-            return new Outcome(null, new Exclusion.DoNotDeploy(matched.target().name()));
+            return new Outcome(null, new Exclusion.DoNotDeploy(matched.displayName()));
         }
         Merged m;
         if (bundle.allMatches()) {
@@ -120,7 +132,7 @@ final class CompiledBundle {
             for (Target c : customizations) {
                 if (c.matcher().matchesAnyGroup(cluster, view.groups())) {
                     if (c.target().doNotDeploy()) {
-                        return new Outcome(null, new Exclusion.DoNotDeploy(c.target().name()));
+                        return new Outcome(null, new Exclusion.DoNotDeploy(c.displayName()));
                     }
                     if (applied == null) {
                         applied = new ArrayList<>(2);
@@ -136,7 +148,7 @@ final class CompiledBundle {
             for (Target c : customizations) {
                 if (c.matcher().matchesAnyGroup(cluster, view.groups())) {
                     if (c.target().doNotDeploy()) {
-                        return new Outcome(null, new Exclusion.DoNotDeploy(c.target().name()));
+                        return new Outcome(null, new Exclusion.DoNotDeploy(c.displayName()));
                     }
                     first = c;
                     break;
@@ -147,8 +159,22 @@ final class CompiledBundle {
         Prepared prepared = prepare(m, view);
         DesiredDeployment deployment = new DesiredDeployment(view.key(), bundle.name(), view.bdNamespace(),
                 DeploymentLabels.of(labelsBundlePart, view.key()), prepared.options(), prepared.deploymentId(),
-                m.matchedTarget, m.customizations);
+                m.matchedTarget, m.customizations, partitionsOf(view));
         return new Outcome(deployment, null);
+    }
+
+    /** Indices of the manual rollout partitions selecting the cluster (§8: a cluster may be in several). */
+    private List<Integer> partitionsOf(ClusterView view) {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        List<Integer> result = new ArrayList<>(1);
+        for (int i = 0; i < partitions.size(); i++) {
+            if (partitions.get(i).matchesAnyGroup(view.cluster(), view.groups())) {
+                result.add(i);
+            }
+        }
+        return result;
     }
 
     /** The first plain target that matches together with a restriction, both with the same group (§3.5 step 1). */
@@ -189,13 +215,14 @@ final class CompiledBundle {
         if (bundle.allMatches()) {
             for (Target c : applied) {
                 targetOptions = OptionsMerge.merge(targetOptions, c.target().options());
-                names.add(c.target().name());
+                names.add(c.displayName());
             }
         } else if (!applied.isEmpty()) {
             // FirstMatch: the customization replaces the target's options
             targetOptions = applied.get(0).target().options();
-            names.add(applied.get(0).target().name());
+            names.add(applied.get(0).displayName());
         }
+        // the matched target keeps its own name (null when unnamed), so a BD does not change when targets are added
         return new Merged(OptionsMerge.merge(bundle.options(), targetOptions), matched.target().name(),
                 List.copyOf(names));
     }

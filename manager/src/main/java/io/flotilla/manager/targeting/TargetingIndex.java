@@ -186,6 +186,13 @@ public final class TargetingIndex {
         return result;
     }
 
+    /** Whether targeting of this bundle currently fails (its last error has not been cleared by a change). */
+    public boolean failing(BundleKey bundle) {
+        Namespace ns = namespaces.get(bundle.namespace());
+        BundleState state = ns == null ? null : ns.bundles.get(bundle.name());
+        return state != null && (state.compileError != null || !state.failing.isEmpty());
+    }
+
     /** Every desired BD. */
     public List<DesiredDeployment> allDesired() {
         List<DesiredDeployment> all = new ArrayList<>();

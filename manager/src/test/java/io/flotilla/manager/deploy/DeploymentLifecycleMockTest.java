@@ -1,5 +1,6 @@
 package io.flotilla.manager.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.bundle.options.BundleDeploymentOptions;
 import io.flotilla.bundle.options.BundleResource;
@@ -69,9 +70,13 @@ class DeploymentLifecycleMockTest {
     }
 
     private String token() throws Exception {
+        return token("t");
+    }
+
+    private String token(String name) throws Exception {
         HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + manager.port() + "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"t\"}}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"" + name + "\"}}"))
                 .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         return Json.MAPPER.readTree(resp.body()).path("status").path("token").asText();
     }
@@ -186,5 +191,176 @@ class DeploymentLifecycleMockTest {
         });
         assertThat(storedBds("c1")).containsExactly("a");
         assertThat(storedBds("c2")).containsExactly("a");
+    }
+
+    /**
+     * Issue 13: the error of a Helm value template naming a missing cluster label cleared only on the next bundle
+     * change; it must clear in the step that creates the BD once the cluster has the label.
+     */
+    @Test
+    void targetingErrorClearsInTheStepThatCreatesTheBd() throws Exception {
+        var templated = BundleDeploymentOptions.empty().toBuilder().helm(BundleDeploymentOptions.HelmOptions.empty()
+                .toBuilder().values(Map.of("foo", "${ .ClusterLabels.foo }")).build()).build();
+        List<BundleResource> resources = List.of(new BundleResource("cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n", null));
+        var targets = BundleTargetsBuilder.build(templated, false, List.of(), null, GitRepoSettings.of(List.of(
+                new GitTarget("c1", "c1", null, null, null))));
+        manager.store().create(BundleObjects.toObject(NS, "t", Map.of("flotilla.io/repo-name", "repo"), targets, null,
+                resources, DeploymentIds.manifestId(resources), List.of()));
+        manager.deployments().sync();
+        ObjectKey bundleKey = new ObjectKey(Kind.BUNDLE, NS, "t");
+        assertThat(manager.store().get(bundleKey).orElseThrow().path("status").toString())
+                .contains("targeting error: cluster c1", "foo");
+        assertThat(storedBds("c1")).isEmpty();
+
+        relabel("c1", Map.of("env", "dev", "foo", "bar"));
+        manager.deployments().sync();
+        // One targeting step later: the BD exists and the bundle no longer carries the error.
+        assertThat(storedBds("c1")).containsExactly("t");
+        ObjectNode bundle = manager.store().get(bundleKey).orElseThrow();
+        assertThat(io.flotilla.manager.api.Conditions.get(bundle.path("status"), DeploymentController.TARGETED))
+                .isEqualTo("True");
+        manager.status().sync();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                manager.store().get(bundleKey).orElseThrow().path("status").toString()).doesNotContain("targeting error"));
+        assertThat(manager.statusHub().get(io.flotilla.manager.status.StatusKey.bundle(NS, "t")).json())
+                .doesNotContain("targeting error");
+    }
+
+    private String restGet(String path) throws Exception {
+        HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + manager.port() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+        return resp.body();
+    }
+
+    /** Issue 13: Helm values (which may hold credentials) were returned in clear text by the API. */
+    @Test
+    void helmValuesNeverLeaveThroughTheApiButReachTheAgent() throws Exception {
+        agents.get("c1").connect(Map.of());
+        var secretValues = BundleDeploymentOptions.empty().toBuilder().helm(BundleDeploymentOptions.HelmOptions.empty()
+                .toBuilder().values(Map.of("password", "hunter2-bundle")).build()).build();
+        var custom = new BundleTarget("c1", "c1", null, null, null, false, null, null, BundleDeploymentOptions.empty()
+                .toBuilder().helm(BundleDeploymentOptions.HelmOptions.empty().toBuilder()
+                        .values(Map.of("token", "hunter2-target")).build()).build());
+        List<BundleResource> resources = List.of(new BundleResource("cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\n", null));
+        var targets = BundleTargetsBuilder.build(secretValues, false, List.of(custom), null, DEV);
+        manager.store().create(BundleObjects.toObject(NS, "v", Map.of("flotilla.io/repo-name", "repo"), targets, null,
+                resources, DeploymentIds.manifestId(resources), List.of()));
+        manager.deployments().sync();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(agents.get("c1").received())
+                .anyMatch(m -> m.hasUpsert() && m.getUpsert().getName().equals("v")
+                        && m.getUpsert().getOptionsJson().contains("hunter2-bundle")
+                        && m.getUpsert().getOptionsJson().contains("hunter2-target")));
+
+        String api = "/apis/flotilla.io/v1alpha1";
+        String bdNs = ClusterNamespaces.of(NS, "c1");
+        for (String path : List.of(api + "/namespaces/" + NS + "/bundles", api + "/namespaces/" + NS + "/bundles/v",
+                api + "/bundledeployments", api + "/namespaces/" + bdNs + "/bundledeployments/v", api + "/bundles",
+                api + "/namespaces/" + NS + "/gitrepos")) {
+            assertThat(restGet(path)).as(path).doesNotContain("hunter2");
+        }
+        JsonNode bundle = Json.MAPPER.readTree(restGet(api + "/namespaces/" + NS + "/bundles/v"));
+        assertThat(bundle.path("spec").path("valuesHash").asText()).hasSize(64);
+        JsonNode bd = Json.MAPPER.readTree(restGet(api + "/namespaces/" + bdNs + "/bundledeployments/v"));
+        assertThat(bd.path("spec").path("valuesHash").asText()).hasSize(64);
+        assertThat(bd.path("spec").path("options").path("helm").has("values")).isFalse();
+    }
+
+    private ObjectNode bd(String bundle, String cluster) {
+        return manager.store().get(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, ClusterNamespaces.of(NS, cluster), bundle))
+                .orElseThrow();
+    }
+
+    private void putConfigMapBundle(String name, String data, boolean paused) {
+        List<BundleResource> resources = List.of(new BundleResource("cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata: {v: \"" + data + "\"}\n", null));
+        var targets = BundleTargetsBuilder.build(BundleDeploymentOptions.empty(), paused, List.of(), null, DEV);
+        ObjectNode bundle = BundleObjects.toObject(NS, name, Map.of("flotilla.io/repo-name", "repo"), targets, null,
+                resources, DeploymentIds.manifestId(resources), List.of());
+        if (manager.store().get(new ObjectKey(Kind.BUNDLE, NS, name)).isPresent()) {
+            manager.store().update(bundle);
+        } else {
+            manager.store().create(bundle);
+        }
+    }
+
+    private void setClusterPaused(String cluster, boolean paused) {
+        await().atMost(Duration.ofSeconds(5)).ignoreException(io.flotilla.manager.store.StoreException.Conflict.class)
+                .until(() -> {
+                    ObjectNode c = manager.store().get(new ObjectKey(Kind.CLUSTER, NS, cluster)).orElseThrow();
+                    c.withObjectProperty("spec").put("paused", paused);
+                    manager.store().update(c);
+                    return true;
+                });
+    }
+
+    private boolean agentGot(String cluster, String bundle, String deploymentId) {
+        return agents.get(cluster).received().stream().anyMatch(m -> m.hasUpsert() && m.getUpsert().getName().equals(bundle)
+                && m.getUpsert().getDeploymentId().equals(deploymentId));
+    }
+
+    /** Issue 13: Cluster spec.paused was accepted and ignored. A paused cluster keeps its released version. */
+    @Test
+    void pausedClusterKeepsItsReleasedVersionUntilUnpaused() throws Exception {
+        agents.get("c1").connect(Map.of());
+        agents.get("c2").connect(Map.of());
+        putConfigMapBundle("p", "1", false);
+        manager.deployments().sync();
+        String v1 = bd("p", "c1").path("spec").path("deploymentID").asText();
+        assertThat(v1).startsWith("s-");
+        await().atMost(Duration.ofSeconds(5)).until(() -> agentGot("c1", "p", v1));
+
+        setClusterPaused("c1", true);
+        manager.deployments().sync();
+        assertThat(bd("p", "c1").path("spec").path("paused").asBoolean()).isTrue();
+        putConfigMapBundle("p", "2", false);
+        manager.deployments().sync();
+        String v2 = bd("p", "c2").path("spec").path("deploymentID").asText();
+        assertThat(v2).isNotEqualTo(v1);
+        JsonNode paused = bd("p", "c1").path("spec");
+        assertThat(paused.path("deploymentID").asText()).isEqualTo(v1);
+        assertThat(paused.path("stagedDeploymentID").asText()).isEqualTo(v2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agentGot("c2", "p", v2));
+        assertThat(agentGot("c1", "p", v2)).isFalse();
+
+        setClusterPaused("c1", false);
+        manager.deployments().sync();
+        assertThat(bd("p", "c1").path("spec").path("deploymentID").asText()).isEqualTo(v2);
+        assertThat(bd("p", "c1").path("spec").has("paused")).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> agentGot("c1", "p", v2));
+    }
+
+    /** Bundle spec.paused: new options are staged everywhere, released nowhere; a BD created while paused waits. */
+    @Test
+    void pausedBundleStagesWithoutReleasing() throws Exception {
+        agents.get("c3").connect(Map.of());
+        putConfigMapBundle("q", "1", false);
+        manager.deployments().sync();
+        String v1 = bd("q", "c3").path("spec").path("deploymentID").asText();
+        putConfigMapBundle("q", "2", true);
+        manager.deployments().sync();
+        JsonNode spec = bd("q", "c3").path("spec");
+        assertThat(spec.path("deploymentID").asText()).isEqualTo(v1);
+        assertThat(spec.path("stagedDeploymentID").asText()).isNotEqualTo(v1);
+        assertThat(spec.path("paused").asBoolean()).isTrue();
+
+        // a cluster joining while the bundle is paused gets a BD with nothing released, and no upsert
+        ProtocolAgent c4 = new ProtocolAgent(vertx, manager.port()).register(token("t4"), "c4", Map.of("env", "dev"));
+        agents.put("c4", c4);
+        c4.connect(Map.of());
+        manager.deployments().sync();
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.store().get(new ObjectKey(Kind.BUNDLE_DEPLOYMENT,
+                ClusterNamespaces.of(NS, "c4"), "q")).isPresent());
+        assertThat(bd("q", "c4").path("spec").path("deploymentID").asText()).isEmpty();
+        assertThat(c4.upserted()).doesNotContain("q");
+
+        putConfigMapBundle("q", "2", false);
+        manager.deployments().sync();
+        String v2 = bd("q", "c3").path("spec").path("stagedDeploymentID").asText();
+        assertThat(bd("q", "c3").path("spec").path("deploymentID").asText()).isEqualTo(v2);
+        assertThat(bd("q", "c4").path("spec").path("deploymentID").asText()).isEqualTo(v2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agentGot("c4", "q", v2) && agentGot("c3", "q", v2));
     }
 }

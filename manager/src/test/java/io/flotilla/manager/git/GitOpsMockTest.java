@@ -185,4 +185,43 @@ class GitOpsMockTest {
         mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
     }
+
+    private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** §2.6: a GitRepo refused by a GitRepoRestriction says which rule; lifting the restriction lets it through. */
+    @Test
+    void aGitRepoRestrictionRefusesAGitRepoNamingTheRule() throws Exception {
+        String restrictions = "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitreporestrictions";
+        HttpResponse<String> bad = post(restrictions, "{\"metadata\":{\"name\":\"broken\"},\"allowedRepoPatterns\":[\"(\"]}");
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(bad.body()).contains("allowedRepoPatterns[0]", "not a valid regular expression");
+        HttpResponse<String> created = post(restrictions, "{\"metadata\":{\"name\":\"team-b-only\"},"
+                + "\"allowedRepoPatterns\":[\"/team-b/\"],\"defaultServiceAccount\":\"deployer\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        createGitRepo("1s", false, "git-auth");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode status = gitRepoStatus();
+            assertThat(Conditions.get(status, "Accepted")).isEqualTo("False");
+            assertThat(status.toString()).contains("is not allowed by allowedRepoPatterns [/team-b/] of GitRepoRestriction "
+                    + "team-b-only").contains("RestrictionViolation");
+        });
+        assertThat(bundles()).isEmpty();
+
+        // the restriction now allows the repository: accepted, read, and the default service account applies
+        HttpResponse<String> replaced = send("PUT", restrictions + "/team-b-only", "{\"metadata\":{\"name\":"
+                + "\"team-b-only\"},\"allowedRepoPatterns\":[\"/team-b/\",\"/apps\\\\.git$\"],"
+                + "\"defaultServiceAccount\":\"deployer\"}");
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(bundles()).containsExactly("apps-a", "apps-b");
+            assertThat(Conditions.get(gitRepoStatus(), "Accepted")).isEqualTo("True");
+        });
+        ObjectNode bundle = manager.store().get(new ObjectKey(Kind.BUNDLE, NS, "apps-a")).orElseThrow();
+        assertThat(bundle.path("spec").path("serviceAccount").asText()).isEqualTo("deployer");
+    }
 }

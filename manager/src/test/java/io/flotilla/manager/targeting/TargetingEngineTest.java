@@ -269,6 +269,26 @@ class TargetingEngineTest {
         assertThat(deploymentOn(bundle, "c4").options().namespace()).isEqualTo("apps");
     }
 
+    /** Issue 13: unnamed targets (valid, §2.5) crashed targeting with a NullPointerException in the merge. */
+    @Test
+    void unnamedTargetsAndCustomizationsAreNamedByTheirIndex() {
+        BundleTarget unnamedCustomization = customization(null, byGroup("default"), values(Map.of("replicas", "1")));
+        BundleTarget unnamedTarget = BundleTarget.of(byGroup("prod"));
+        BundleTarget unnamedDoNotDeploy = doNotDeploy(null, byName("c4"));
+        BundleInfo bundle = new BundleInfo(NS, "b", Map.of(), null,
+                List.of(unnamedDoNotDeploy, unnamedCustomization, unnamedTarget, BundleTarget.of(byGroup("default"))),
+                List.of(byGroup("prod"), byGroup("default")), null, Fixtures.MANIFEST);
+        TargetingResult result = TargetingEngine.evaluate(bundle, CLUSTERS, GROUPS);
+        assertThat(result.failed()).as(String.valueOf(result.error())).isFalse();
+        DesiredDeployment c1 = result.deployments().get(new ClusterKey(NS, "c1"));
+        assertThat(c1.matchedTarget()).isNull();
+        assertThat(c1.matchedCustomizations()).containsExactly("targets[1]");
+        assertThat(c1.options().helm().values()).isEqualTo(Map.of("replicas", "1"));
+        assertThat(result.deployments().get(new ClusterKey(NS, "c2")).matchedCustomizations()).isEmpty();
+        assertThat(result.exclusions().get(new ClusterKey(NS, "c4")))
+                .isEqualTo(new Exclusion.DoNotDeploy("targets[0]"));
+    }
+
     static DesiredDeployment deploymentOn(BundleInfo bundle, String cluster) {
         TargetingResult result = TargetingEngine.evaluate(bundle, CLUSTERS, GROUPS);
         assertThat(result.failed()).as(String.valueOf(result.error())).isFalse();
