@@ -3,9 +3,13 @@ package io.flotilla.cli;
 import io.flotilla.manager.Manager;
 import io.flotilla.manager.ManagerConfig;
 import io.flotilla.manager.api.Validation;
+import io.flotilla.manager.security.ClientConfig;
+import io.flotilla.manager.security.TlsSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -28,6 +32,51 @@ final class ManagerCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-interval", defaultValue = "5s", description = "Heartbeat interval asked of agents (default: ${DEFAULT-VALUE}).")
     String heartbeatInterval;
 
+    @Option(names = "--tls-cert-file", description = "PEM serving certificate (leaf first, then intermediates/CA). Default: "
+            + "a CA and certificate generated in <data-dir>/tls on first start.")
+    Path tlsCertFile;
+
+    @Option(names = "--tls-key-file", description = "PEM private key of --tls-cert-file.")
+    Path tlsKeyFile;
+
+    @Option(names = "--tls-san", split = ",", description = "Further DNS names or IPs the generated certificate is valid for.")
+    java.util.List<String> tlsSans = new java.util.ArrayList<>();
+
+    @Option(names = "--plaintext", description = "Serve without TLS (cleartext HTTP/1.1 and h2c): tokens cross the network in "
+            + "clear. For tests and loopback-only setups.")
+    boolean plaintext;
+
+    @Option(names = "--client-config", description = "Where to copy the admin client config for this user on first start "
+            + "(default: env FLOTILLA_CONFIG or ~/.flotilla/config; an existing file of another manager is left alone).")
+    Path clientConfig;
+
+    /**
+     * Gives this user the admin config: written when absent, refreshed (server, CA) when it holds this manager's
+     * token, left alone when it belongs to another manager.
+     */
+    static void copyClientConfig(Path adminFile, Path userFile) {
+        try {
+            ClientConfig admin = ClientConfig.load(adminFile);
+            if (Files.exists(userFile)) {
+                ClientConfig existing;
+                try {
+                    existing = ClientConfig.load(userFile);
+                } catch (IOException unreadable) {
+                    System.err.println("flotilla manager: " + unreadable.getMessage() + "; left as it is");
+                    return;
+                }
+                if (!java.util.Objects.equals(existing.token(), admin.token())) {
+                    System.err.println("flotilla manager: " + userFile + " belongs to another manager and was left alone; "
+                            + "use --config " + adminFile + " (or FLOTILLA_CONFIG) for this one");
+                    return;
+                }
+            }
+            admin.save(userFile);
+        } catch (IOException e) {
+            System.err.println("flotilla manager: could not write the client config " + userFile + ": " + e.getMessage());
+        }
+    }
+
     static boolean keepsRunning() {
         return running;
     }
@@ -41,8 +90,19 @@ final class ManagerCommand implements Callable<Integer> {
         }
         Duration offline = Validation.parseDuration("--offline-timeout", offlineTimeout);
         Duration heartbeat = Validation.parseDuration("--heartbeat-interval", heartbeatInterval);
+        TlsSettings tls;
+        try {
+            tls = plaintext ? TlsSettings.cleartext().withExtraSans(tlsSans)
+                    : new TlsSettings(tlsCertFile, tlsKeyFile, false, tlsSans);
+            if (plaintext && (tlsCertFile != null || tlsKeyFile != null)) {
+                throw new IllegalArgumentException("--plaintext and --tls-cert-file/--tls-key-file contradict each other");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("flotilla manager: " + e.getMessage());
+            return 2;
+        }
         ManagerConfig config = ManagerConfig.defaults(dataDir, listen.substring(0, colon),
-                Integer.parseInt(listen.substring(colon + 1))).withTimeouts(offline, heartbeat);
+                Integer.parseInt(listen.substring(colon + 1))).withTimeouts(offline, heartbeat).withTls(tls);
         Manager manager;
         try {
             manager = Manager.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -58,7 +118,9 @@ final class ManagerCommand implements Callable<Integer> {
                 System.err.println("flotilla manager: unclean stop: " + e);
             }
         }, "flotilla-shutdown"));
-        System.out.println("flotilla manager ready on " + config.host() + ":" + manager.port());
+        System.out.println("flotilla manager ready on " + config.host() + ":" + manager.port()
+                + (plaintext ? " (cleartext)" : " (TLS)") + "; admin client config in " + manager.adminConfigFile());
+        copyClientConfig(manager.adminConfigFile(), clientConfig == null ? ClientConfig.defaultPath() : clientConfig);
         return 0;
     }
 }

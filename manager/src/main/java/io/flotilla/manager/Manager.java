@@ -17,6 +17,7 @@ import io.flotilla.manager.gitops.GitRepoController;
 import io.flotilla.bundle.reader.BundleScanner;
 import io.flotilla.manager.registration.RegistrationService;
 import io.flotilla.manager.rest.RestApi;
+import io.flotilla.manager.security.ManagerSecurity;
 import io.flotilla.manager.store.MvStoreStore;
 import io.flotilla.manager.store.Store;
 import io.vertx.core.Future;
@@ -55,11 +56,14 @@ public final class Manager {
     private HttpServer http;
     private long sweepTimer = -1;
 
-    private Manager(ManagerConfig config, Vertx vertx, Store store) {
+    private final ManagerSecurity security;
+
+    private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security) {
         this.config = config;
         this.vertx = vertx;
         this.store = store;
-        this.storePool = new Blocking(vertx, "flotilla-store", 4);
+        this.storePool = storePool;
+        this.security = security;
         Blocking blocking = storePool;
         Clock clock = Clock.systemUTC();
         RegistrationService registration = new RegistrationService(store, clock);
@@ -67,7 +71,7 @@ public final class Manager {
         this.status = new StatusController(store, statusHub, clock);
         this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout(), status::clusterOnline);
         this.agents = new AgentStreamServer(blocking, registration, liveness, config.heartbeatInterval());
-        this.restApi = new RestApi(store, blocking, registration, ready::get);
+        this.restApi = new RestApi(store, blocking, registration, ready::get, security.accessHandler(RestApi::fail));
         this.deployments = new DeploymentController(store, clock, new TargetingObserver() {
             @Override
             public void bundleTargets(String namespace, String bundle, java.util.Set<io.flotilla.manager.api.ObjectKey> clusters) {
@@ -97,7 +101,15 @@ public final class Manager {
             Files.createDirectories(config.dataDir());
             return (Store) MvStoreStore.open(config.dataDir());
         }).compose(store -> {
-            Manager manager = new Manager(config, vertx, store);
+            Blocking storePool = new Blocking(vertx, "flotilla-store", 4);
+            return vertx.executeBlocking(() -> ManagerSecurity.prepare(config.tls(), config.dataDir(), config.host(), store,
+                            storePool, vertx))
+                    .onFailure(e -> {
+                        storePool.close();
+                        store.close();
+                    })
+                    .map(security -> new Manager(config, vertx, store, storePool, security));
+        }).compose(manager -> {
             return vertx.executeBlocking(() -> {
                 manager.status.start();
                 manager.deployments.start();
@@ -110,13 +122,14 @@ public final class Manager {
         store.list(Kind.CLUSTER, null).forEach(c -> liveness.assumeDisconnected(Json.key(c)));
         GrpcServer grpc = GrpcServer.server(vertx);
         agents.bind(grpc);
-        new StatusGrpcService(statusHub).bind(grpc);
+        new StatusGrpcService(statusHub, security.authenticator()).bind(grpc);
         StatusSse sse = new StatusSse(statusHub);
         Router router = restApi.router(vertx, r -> {
             r.get("/status/watch").handler(sse::handle);
             r.post("/webhooks/git").handler(this::webhook);
+            security.routes(r, RestApi::fail);
         });
-        http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+        http = vertx.createHttpServer(security.serverOptions(new HttpServerOptions().setHost(config.host()).setPort(config.port())));
         http.requestHandler(req -> {
             String type = req.getHeader("content-type");
             if (type != null && type.startsWith("application/grpc")) {
@@ -127,7 +140,8 @@ public final class Manager {
         });
         sweepTimer = vertx.setPeriodic(1000, id -> liveness.sweep());
         gitRepos.start(store.list(Kind.GIT_REPO, null));
-        return http.listen().map(server -> {
+        return http.listen().compose(server -> vertx.executeBlocking(() -> security.writeAdminConfig(config.host(),
+                server.actualPort())).map(server)).map(server -> {
             ready.set(true);
             LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), data in {}", config.host(), server.actualPort(),
                     config.dataDir().toAbsolutePath());
@@ -146,6 +160,11 @@ public final class Manager {
             ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
                     .end(Json.object().put("message", message).toString());
         });
+    }
+
+    /** {@code <data-dir>/admin.conf}: server URL, admin token and CA for clients on this machine. */
+    public java.nio.file.Path adminConfigFile() {
+        return security.adminConfigFile();
     }
 
     public int port() {

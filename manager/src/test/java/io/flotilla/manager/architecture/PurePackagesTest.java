@@ -26,7 +26,8 @@ class PurePackagesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"io.flotilla.manager.targeting..", "io.flotilla.manager.status..",
-            "io.flotilla.bundle.options..", "io.flotilla.bundle.fleetyaml..", "io.flotilla.manager.api.."})
+            "io.flotilla.bundle.options..", "io.flotilla.bundle.fleetyaml..", "io.flotilla.manager.api..",
+            "io.flotilla.manager.security.policy.."})
     void pureDecisionPackagesImportNoIoLibrary(String pkg) {
         assertThat(classes.stream().filter(c -> c.getPackageName().startsWith(pkg.replace("..", "")))).as(pkg)
                 .isNotEmpty();

@@ -9,6 +9,7 @@ import io.flotilla.bundle.options.GitTarget;
 import io.flotilla.bundle.options.LabelSelectorSpec;
 import io.flotilla.manager.Manager;
 import io.flotilla.manager.ManagerConfig;
+import io.flotilla.manager.testing.ManagerClient;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
@@ -57,7 +58,7 @@ class DeploymentLifecycleMockTest {
         vertx = Vertx.vertx();
         String token = token();
         for (String c : List.of("c1", "c2", "c3")) {
-            agents.put(c, new ProtocolAgent(vertx, manager.port()).register(token, c, Map.of("env", "dev")));
+            agents.put(c, new ProtocolAgent(vertx, ManagerClient.admin(manager)).register(token, c, Map.of("env", "dev")));
         }
     }
 
@@ -69,10 +70,8 @@ class DeploymentLifecycleMockTest {
     }
 
     private String token() throws Exception {
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + manager.port() + "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"t\"}}"))
-                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = ManagerClient.admin(manager).send("POST",
+                "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens", "{\"metadata\":{\"name\":\"t\"}}");
         return Json.MAPPER.readTree(resp.body()).path("status").path("token").asText();
     }
 
