@@ -66,7 +66,7 @@ public final class Manager {
         this.security = security;
         Blocking blocking = storePool;
         Clock clock = Clock.systemUTC();
-        RegistrationService registration = new RegistrationService(store, clock);
+        RegistrationService registration = new RegistrationService(store, clock, security.caPin());
         this.statusHub = new StatusHub();
         this.status = new StatusController(store, statusHub, clock);
         this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout(), status::clusterOnline);

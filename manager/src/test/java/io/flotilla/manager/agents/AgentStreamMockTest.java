@@ -141,7 +141,7 @@ class AgentStreamMockTest {
         Outcome two = register(token, "c-two");
         assertThat(one.status()).isEqualTo(GrpcStatus.OK);
         assertThat(two.status()).isEqualTo(GrpcStatus.OK);
-        assertThat(one.response().getCredential()).startsWith("flc1.").isNotEqualTo(two.response().getCredential());
+        assertThat(one.response().getCredential()).startsWith("flc2.fleet-default.c-one.").isNotEqualTo(two.response().getCredential());
         assertThat(Json.labels(manager.store().get(new ObjectKey(Kind.CLUSTER, "fleet-default", "c-one")).orElseThrow()))
                 .containsEntry("env", "dev");
 
@@ -153,7 +153,7 @@ class AgentStreamMockTest {
 
         Object other = connect(one.response().getCredential(), "c-two").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(other).isEqualTo(GrpcStatus.PERMISSION_DENIED);
-        Object forged = connect("flc1.forged", "c-two").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Object forged = connect("flc2.fleet-default.c-two.forged", "c-two").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(forged).isEqualTo(GrpcStatus.UNAUTHENTICATED);
         assertThat(Conditions.get(manager.store().get(new ObjectKey(Kind.CLUSTER, "fleet-default", "c-two"))
                 .orElseThrow().path("status"), "AgentConnected")).isNull();

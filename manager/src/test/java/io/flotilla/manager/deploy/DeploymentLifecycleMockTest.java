@@ -10,6 +10,7 @@ import io.flotilla.bundle.options.LabelSelectorSpec;
 import io.flotilla.manager.Manager;
 import io.flotilla.manager.ManagerConfig;
 import io.flotilla.manager.testing.ManagerClient;
+import io.flotilla.proto.v1.ManagerMessage;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
@@ -107,6 +108,31 @@ class DeploymentLifecycleMockTest {
 
     private static BundleTarget doNotDeploy(String name, String clusterName) {
         return new BundleTarget(name, clusterName, null, null, null, true, null, null, BundleDeploymentOptions.empty());
+    }
+
+    @Test
+    void anAgentGetsOnlyContentItsOwnBdsReference() throws Exception {
+        for (ProtocolAgent a : agents.values()) {
+            a.connect(Map.of());
+        }
+        putBundle("only-c1", List.of(), List.of(new GitTarget(null, "c1", null, null, null)));
+        manager.deployments().sync();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(agents.get("c1").upserted()).contains("only-c1"));
+        String contentId = manager.store().get(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, ClusterNamespaces.of(NS, "c1"), "only-c1"))
+                .orElseThrow().path("spec").path("contentId").asText();
+        io.flotilla.proto.v1.AgentMessage ask = io.flotilla.proto.v1.AgentMessage.newBuilder()
+                .setContentRequest(io.flotilla.proto.v1.ContentRequest.newBuilder().addContentIds(contentId)).build();
+
+        agents.get("c1").received().clear();
+        agents.get("c1").send(ask);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(agents.get("c1").received())
+                .anyMatch(m -> m.hasContent() && m.getContent().getContentId().equals(contentId)));
+
+        // c2 holds no BD of that bundle: asking by id (ids are hashes, easily guessed or leaked) gets nothing
+        agents.get("c2").received().clear();
+        agents.get("c2").send(ask);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(agents.get("c2").received()).noneMatch(ManagerMessage::hasContent));
     }
 
     @Test
