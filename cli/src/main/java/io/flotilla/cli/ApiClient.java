@@ -26,7 +26,7 @@ final class ApiClient {
     ApiClient(ServerOptions.ClientSettings settings) {
         this.settings = settings;
         this.server = settings.server();
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if ("https".equalsIgnoreCase(server.getScheme())) {
             b.sslContext(ClientConfig.sslContext(settings.caPem()));
         }
@@ -45,7 +45,11 @@ final class ApiClient {
 
     /** What a failed TLS handshake means for the user. */
     static String tlsFailure(URI server, java.nio.file.Path config, Exception e) {
-        String why = String.valueOf(e.getMessage());
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 2000; t = t.getCause() == t ? null : t.getCause()) {
+            chain.append(t.getMessage()).append(" / ");
+        }
+        String why = chain.toString();
         if (why.contains("PKIX") || why.contains("certification path") || why.contains("No subject alternative")
                 || why.contains("No name matching")) {
             return "the manager at " + server + " presented a certificate that " + (why.contains("PKIX")
@@ -53,7 +57,7 @@ final class ApiClient {
                     ? "the JDK's trust store (no client config found)" : config) : "is not valid for " + server.getHost())
                     + " (wrong CA or wrong server?); use the client config the manager wrote (<data-dir>/admin.conf)";
         }
-        return "TLS handshake with " + server + " failed: " + why + " (is it a TLS manager? http:// for a --plaintext one)";
+        return "TLS handshake with " + server + " failed: " + e.getMessage() + " (is it a TLS manager? http:// for a --plaintext one)";
     }
 
     static Kind kind(String text) {

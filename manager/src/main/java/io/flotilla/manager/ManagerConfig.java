@@ -22,7 +22,7 @@ public record ManagerConfig(Path dataDir, String host, int port, Duration offlin
 
     /** TLS with a generated CA, default timeouts. */
     public static ManagerConfig defaults(Path dataDir, String host, int port) {
-        return new ManagerConfig(dataDir, host, port, DEFAULT_OFFLINE_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, TlsSettings.cleartext());
+        return new ManagerConfig(dataDir, host, port, DEFAULT_OFFLINE_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, TlsSettings.generated());
     }
 
     public ManagerConfig withTimeouts(Duration offline, Duration heartbeat) {

@@ -51,7 +51,7 @@ public final class RestClient {
     public synchronized ClientConfig config() throws IOException {
         ClientConfig now = ClientConfig.load(configFile);
         if (cached == null || !now.equals(cached)) {
-            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30));
             if (now.server().startsWith("https")) {
                 b.sslContext(now.sslContext());
             }
@@ -66,7 +66,7 @@ public final class RestClient {
     }
 
     private HttpRequest.Builder request(ClientConfig config, String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.server() + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.server() + path)).timeout(Duration.ofSeconds(30));
         String token = tokenOverride != null ? tokenOverride : config.token();
         if (token != null && !token.isEmpty()) {
             b.header("authorization", "Bearer " + token);

@@ -114,7 +114,7 @@ class AgentStreamMockTest {
         String valid = createToken("tok-" + Math.abs(what.hashCode()), "1h");
         String presented = switch (token) {
             case "VALID" -> valid;
-            case "WRONG_SECRET" -> valid + "A";
+            case "WRONG_SECRET" -> valid.replaceFirst("^((?:[^.]+\\.){3}[^.]+)", "$1A"); // secret part (4th) changed
             default -> token;
         };
         Outcome outcome = register(presented, cluster);

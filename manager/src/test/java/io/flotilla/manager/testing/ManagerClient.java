@@ -23,7 +23,7 @@ public final class ManagerClient {
 
     public ManagerClient(ClientConfig config) {
         this.config = config;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20));
         if (config.server().startsWith("https")) {
             b.sslContext(config.sslContext());
         }
