@@ -84,8 +84,8 @@ final class ManagerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int colon = listen.lastIndexOf(':');
-        if (colon < 0) {
-            System.err.println("--listen must be HOST:PORT, got " + listen);
+        if (colon < 0 || !listen.substring(colon + 1).matches("\\d{1,5}") || Integer.parseInt(listen.substring(colon + 1)) > 65535) {
+            System.err.println("flotilla manager: --listen must be HOST:PORT (port 0-65535), got " + listen);
             return 2;
         }
         Duration offline = Validation.parseDuration("--offline-timeout", offlineTimeout);
@@ -107,7 +107,11 @@ final class ManagerCommand implements Callable<Integer> {
         try {
             manager = Manager.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            System.err.println("flotilla manager: " + e.getCause().getMessage());
+            System.err.println("flotilla manager: " + (e.getCause().getMessage() == null ? e.getCause().toString()
+                    : e.getCause().getMessage()));
+            return 1;
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.err.println("flotilla manager: did not start within 60 s (see the log above)");
             return 1;
         }
         running = true;

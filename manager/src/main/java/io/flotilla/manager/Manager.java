@@ -5,6 +5,7 @@ import io.flotilla.manager.agents.ClusterLiveness;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.core.StartupChecks;
 import io.flotilla.manager.deploy.AgentDelivery;
 import io.flotilla.manager.deploy.DeploymentController;
 import io.flotilla.manager.deploy.TargetingObserver;
@@ -94,28 +95,44 @@ public final class Manager {
 
     private final RestApi restApi;
 
-    /** Opens the store under {@code config.dataDir()} and starts serving. */
+    /**
+     * Opens the store under {@code config.dataDir()} and starts serving. On failure everything started so far is
+     * stopped (store closed, Vert.x closed) before the future fails with a message that names the cause.
+     */
     public static Future<Manager> start(ManagerConfig config) {
         Vertx vertx = Vertx.vertx();
-        return vertx.executeBlocking(() -> {
-            Files.createDirectories(config.dataDir());
-            return (Store) MvStoreStore.open(config.dataDir());
+        java.util.concurrent.atomic.AtomicReference<Store> opened = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Manager> built = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Manager> result = new CompletableFuture<>();
+        vertx.executeBlocking(() -> {
+            StartupChecks.dataDir(config.dataDir());
+            opened.set(MvStoreStore.open(config.dataDir()));
+            return opened.get();
         }).compose(store -> {
             Blocking storePool = new Blocking(vertx, "flotilla-store", 4);
             return vertx.executeBlocking(() -> ManagerSecurity.prepare(config.tls(), config.dataDir(), config.host(), store,
                             storePool, vertx))
-                    .onFailure(e -> {
-                        storePool.close();
-                        store.close();
-                    })
-                    .map(security -> new Manager(config, vertx, store, storePool, security));
+                    .onFailure(e -> storePool.close())
+                    .map(security -> {
+                        built.set(new Manager(config, vertx, store, storePool, security));
+                        return built.get();
+                    });
         }).compose(manager -> {
             return vertx.executeBlocking(() -> {
                 manager.status.start();
                 manager.deployments.start();
                 return manager;
             }).compose(m -> m.listen().map(m));
-        }).recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+                return;
+            }
+            // Completed from a plain thread: a future bound to this (closing) event loop would never be delivered.
+            StartupChecks.abandon(vertx, built.get() == null ? null : built.get()::stop, opened.get())
+                    .whenComplete((v, ignored) -> result.completeExceptionally(ar.cause()));
+        });
+        return Future.fromCompletionStage(result);
     }
 
     private Future<Void> listen() {
@@ -138,10 +155,12 @@ public final class Manager {
                 router.handle(req);
             }
         });
-        sweepTimer = vertx.setPeriodic(1000, id -> liveness.sweep());
-        gitRepos.start(store.list(Kind.GIT_REPO, null));
-        return http.listen().compose(server -> vertx.executeBlocking(() -> security.writeAdminConfig(config.host(),
+        return http.listen().recover(e -> Future.failedFuture(StartupChecks.listenFailure(config.host(), config.port(), e)))
+                .compose(server -> vertx.executeBlocking(() -> security.writeAdminConfig(config.host(),
                 server.actualPort())).map(server)).map(server -> {
+            // Pollers and sweeps only once the port is ours: a failed start leaves nothing running.
+            sweepTimer = vertx.setPeriodic(1000, id -> liveness.sweep());
+            gitRepos.start(store.list(Kind.GIT_REPO, null));
             ready.set(true);
             LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), data in {}", config.host(), server.actualPort(),
                     config.dataDir().toAbsolutePath());
