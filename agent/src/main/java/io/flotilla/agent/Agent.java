@@ -16,6 +16,7 @@ import io.flotilla.agent.connection.ManagerConnection;
 import io.flotilla.agent.state.AgentStateStore;
 import io.flotilla.agent.state.FileAgentStateStore;
 import io.flotilla.agent.state.SecretAgentStateStore;
+import io.flotilla.agent.connection.PinnedTrustManager;
 import io.flotilla.agent.work.DeploymentWorker;
 import io.flotilla.bundle.render.ProcessKustomizeRunner;
 import io.flotilla.proto.v1.ClusterHealth;
@@ -202,7 +203,7 @@ public final class Agent {
                 () -> ThreadLocalRandom.current().nextDouble()))
                 .compose(resp -> vertx.executeBlocking(() -> {
                     AgentState state = new AgentState(config.manager().toString(), resp.getClusterNamespace(),
-                            resp.getClusterName(), resp.getCredential());
+                            resp.getClusterName(), resp.getCredential(), PinnedTrustManager.pinOf(config.token()));
                     stateStore.save(state);
                     LOG.info("Registered as cluster {}/{}; credential stored in {}", state.clusterNamespace(),
                             state.clusterName(), stateStore.describe());
@@ -219,7 +220,7 @@ public final class Agent {
                     }
                     Duration delay = backoff.next();
                     LOG.warn("Cannot register with the manager at {} ({}); retrying in {} ms", config.manager(),
-                            e.getMessage(), delay.toMillis());
+                            ManagerConnection.describe(e), delay.toMillis());
                     return vertx.timer(delay.toMillis()).compose(v -> registerWithRetry(backoff));
                 });
     }

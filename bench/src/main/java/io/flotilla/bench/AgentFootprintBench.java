@@ -94,7 +94,7 @@ final class AgentFootprintBench {
 
             // Every GitRepo status event: one while idle means the agent (or the manager) changed something.
             AtomicInteger gitRepoEvents = new AtomicInteger();
-            try (GitRepoWatch watch = GitRepoWatch.open(vertx, manager.port(), ManagerApi.NS,
+            try (GitRepoWatch watch = GitRepoWatch.open(vertx, manager.port(), manager.api.token(), ManagerApi.NS,
                     (at, name, ready, desired) -> gitRepoEvents.incrementAndGet())) {
                 manager.api.createGitRepo("footprint", url, List.of(), "5s");
                 long launched = System.nanoTime();

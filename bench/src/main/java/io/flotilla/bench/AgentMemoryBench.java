@@ -39,7 +39,7 @@ final class AgentMemoryBench {
         try (ManagerProcess manager = ManagerProcess.start(dir, "2g");
              SimAgents sims = SimAgents.connectionPerAgent(manager.port(), idleAgents)) {
             p.put("connections", sims.connectionMode());
-            ManagerApi api = new ManagerApi(manager.port());
+            ManagerApi api = manager.api();
             String token = api.registrationToken("bench");
             settle();
             long baseline = manager.settledLiveHeapBytes(3);
@@ -66,7 +66,7 @@ final class AgentMemoryBench {
         try (ManagerProcess manager = ManagerProcess.start(dir, "2g");
              LocalGitServer git = LocalGitServer.start(dir.resolve("git"));
              SimAgents sims = SimAgents.connectionPerAgent(manager.port(), bdAgents)) {
-            ManagerApi api = new ManagerApi(manager.port());
+            ManagerApi api = manager.api();
             String token = api.registrationToken("bench");
             settle();
             long baseline = manager.settledLiveHeapBytes(3);
@@ -82,7 +82,7 @@ final class AgentMemoryBench {
             Milestone allReady = new Milestone(1);
             AtomicBoolean seen = new AtomicBoolean();
             long t = System.nanoTime();
-            try (GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), manager.port(), ManagerApi.NS, (at, name, ready, desired) -> {
+            try (GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), manager.port(), manager.api().token(), ManagerApi.NS, (at, name, ready, desired) -> {
                 if (ready == bds && desired == bds && seen.compareAndSet(false, true)) {
                     allReady.add();
                 }

@@ -19,13 +19,13 @@ final class BenchManager implements AutoCloseable {
     private BenchManager(Manager manager, Path dir) {
         this.manager = manager;
         this.dir = dir;
-        this.api = new ManagerApi(manager.port());
+        this.api = new ManagerApi(manager.port(), manager.adminConfigFile());
     }
 
     static BenchManager start(String experiment) throws Exception {
         Path dir = Files.createTempDirectory("flotilla-bench-" + experiment);
         Manager manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0)
-                        .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5)))
+                        .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5)).withPlaintext())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new BenchManager(manager, dir);
     }

@@ -97,7 +97,7 @@ final class FleetBench {
             });
             Milestone gitRepoReady = new Milestone(1);
             AtomicBoolean seenReady = new AtomicBoolean();
-            try (GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), m.port(), ManagerApi.NS, (received, name, r, desired) -> {
+            try (GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), m.port(), m.api.token(), ManagerApi.NS, (received, name, r, desired) -> {
                 if (name.equals(REPO) && r == expected && desired == expected && seenReady.compareAndSet(false, true)) {
                     gitRepoReady.add();
                 }

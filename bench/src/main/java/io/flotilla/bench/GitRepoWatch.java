@@ -30,12 +30,13 @@ final class GitRepoWatch implements AutoCloseable {
         this.request = request;
     }
 
-    static GitRepoWatch open(Vertx vertx, int port, String namespace, Listener listener) throws Exception {
+    static GitRepoWatch open(Vertx vertx, int port, String token, String namespace, Listener listener) throws Exception {
         // A GitRepo spanning 10,000 clusters has a status of over 1 MiB (perClusterResourceCounts).
         GrpcClient client = GrpcClient.client(vertx, new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024));
         GrpcClientRequest<StatusFilter, StatusEvent> request = client
                 .request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), StatusServiceGrpcClient.Watch)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        request.headers().set("authorization", "Bearer " + token);
         request.response().onSuccess(resp -> resp.handler(event -> {
             long received = System.nanoTime();
             if (event.getType() != StatusEvent.Type.UPSERT) {

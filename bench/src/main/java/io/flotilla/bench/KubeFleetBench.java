@@ -78,12 +78,12 @@ final class KubeFleetBench {
         Path dir = Files.createTempDirectory("flotilla-bench-kube");
         try (KubeApiServer kube = KubeApiServer.start("upstream", dir.resolve("kube"))) {
             ManagerConfig config = ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0)
-                    .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5))
+                    .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5)).withPlaintext()
                     .withKubernetes(new ManagerConfig.KubernetesMode(kube.kubeconfig(KubeApiServer.User.ADMIN),
                             "flotilla-system", true, null));
             Manager manager = start(config);
             int port = manager.port();
-            ManagerApi api = new ManagerApi(port);
+            ManagerApi api = new ManagerApi(port, manager.adminConfigFile());
             try (SimAgents sims = SimAgents.connectionPerAgent(port, CLUSTERS)) {
                 List<SimAgent> agents = sims.start(api.registrationToken("bench"), "cluster", CLUSTERS,
                         Map.of("bench", "true"), SimAgent.Reporting.READY, 16, 60);
@@ -102,7 +102,7 @@ final class KubeFleetBench {
                 int requestsBefore = kube.requests(KubeApiServer.User.ADMIN).size();
                 double deliveredMs;
                 double readyMs;
-                try (ReadyWatch watch = watchReady(sims, port, expected)) {
+                try (ReadyWatch watch = watchReady(sims, port, api.token(), expected)) {
                     long start = System.nanoTime();
                     api.createGitRepo(REPO, url, List.of(), "15s");
                     deliveredMs = (delivered.await("BDs stored and delivered", 120) - start) / 1e6;
@@ -116,10 +116,10 @@ final class KubeFleetBench {
                 restarted.set(true);
                 long restart = System.nanoTime();
                 manager = start(new ManagerConfig(config.dataDir(), "127.0.0.1", port, config.offlineTimeout(),
-                        config.heartbeatInterval(), config.kubernetes()));
+                        config.heartbeatInterval(), config.tls(), config.kubernetes()));
                 double servingMs = (System.nanoTime() - restart) / 1e6;
                 double reconciledMs;
-                try (ReadyWatch watch = watchReady(sims, port, expected)) {
+                try (ReadyWatch watch = watchReady(sims, port, api.token(), expected)) {
                     sims.connect(agents, 16, 60);
                     long back = watch.readyAt.await("GitRepo Ready after the restart", 60);
                     reconciledMs = (Math.max(back, System.nanoTime()) - restart) / 1e6;
@@ -147,10 +147,10 @@ final class KubeFleetBench {
         }
     }
 
-    private static ReadyWatch watchReady(SimAgents sims, int port, int expected) throws Exception {
+    private static ReadyWatch watchReady(SimAgents sims, int port, String token, int expected) throws Exception {
         Milestone ready = new Milestone(1);
         AtomicBoolean seen = new AtomicBoolean();
-        GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), port, ManagerApi.NS, (received, name, r, desired) -> {
+        GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), port, token, ManagerApi.NS, (received, name, r, desired) -> {
             if (name.equals(REPO) && r == expected && desired == expected && seen.compareAndSet(false, true)) {
                 ready.add();
             }

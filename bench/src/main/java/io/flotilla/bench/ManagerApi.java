@@ -20,9 +20,17 @@ final class ManagerApi {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
+    private final java.nio.file.Path adminConfig;
 
-    ManagerApi(int port) {
+    /** @param adminConfig the manager's {@code admin.conf} (its admin token); read when first needed */
+    ManagerApi(int port, java.nio.file.Path adminConfig) {
         this.base = "http://127.0.0.1:" + port;
+        this.adminConfig = adminConfig;
+    }
+
+    /** The admin bearer token (benchmarks run the manager in cleartext: TLS is not what they measure). */
+    String token() throws IOException {
+        return io.flotilla.manager.security.ClientConfig.load(adminConfig).token();
     }
 
     /** Issues a registration token and answers its secret value. */
@@ -61,11 +69,14 @@ final class ManagerApi {
         return Json.MAPPER.readTree(resp.body()).path("items");
     }
 
-    /** True once the manager answers REST calls. */
+    /** True once the manager answers REST calls (and has written its admin config). */
     boolean answers() {
         try {
+            if (!java.nio.file.Files.exists(adminConfig)) {
+                return false;
+            }
             return http.send(HttpRequest.newBuilder(URI.create(base + BASE + "gitrepos")).timeout(Duration.ofSeconds(2)).GET()
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    .header("authorization", "Bearer " + token()).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -77,7 +88,8 @@ final class ManagerApi {
     private JsonNode call(String method, String path, String json, int expected) throws IOException, InterruptedException {
         HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.ofString(json))
-                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                .header("content-type", "application/json").header("authorization", "Bearer " + token()).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() != expected) {
             throw new IOException(method + " " + path + " answered " + resp.statusCode() + ": " + resp.body());
         }

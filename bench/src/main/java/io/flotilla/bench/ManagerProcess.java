@@ -18,11 +18,13 @@ final class ManagerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final ManagerApi api;
 
-    private ManagerProcess(Process process, Path log, int port) {
+    private ManagerProcess(Process process, Path log, int port, Path dir) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.api = new ManagerApi(port, dir.resolve("data").resolve("admin.conf"));
     }
 
     static ManagerProcess start(Path dir, String maxHeap) throws Exception {
@@ -33,11 +35,12 @@ final class ManagerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaTool("java"), "-Xmx" + maxHeap, "-XX:+UseParallelGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 "io.flotilla.cli.FlotillaCli", "manager", "--data-dir", dir.resolve("data").toString(),
-                "--listen", "127.0.0.1:" + port, "--offline-timeout", "30s", "--heartbeat-interval", "5s"));
+                "--listen", "127.0.0.1:" + port, "--offline-timeout", "30s", "--heartbeat-interval", "5s", "--plaintext",
+                "--client-config", dir.resolve("client-config").toString()));
         Path log = dir.resolve("manager.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ManagerProcess manager = new ManagerProcess(process, log, port);
-        ManagerApi api = new ManagerApi(port);
+        ManagerProcess manager = new ManagerProcess(process, log, port, dir);
+        ManagerApi api = new ManagerApi(port, dir.resolve("data").resolve("admin.conf"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!api.answers()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -51,6 +54,10 @@ final class ManagerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    ManagerApi api() {
+        return api;
     }
 
     long pid() {

@@ -126,7 +126,7 @@ final class StatusBench {
             long appliedAt = System.nanoTime();
             report.info("setup_bds_applied", (appliedAt - t) / 1e9, "s");
 
-            try (GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), m.port(), ManagerApi.NS, this::watchEvent)) {
+            try (GitRepoWatch watch = GitRepoWatch.open(sims.vertx(), m.port(), m.api.token(), ManagerApi.NS, this::watchEvent)) {
                 try {
                     baseline.await("GitRepos at 0/" + s.agents() + " ready on the watch", CATCH_UP_SECONDS);
                 } catch (IllegalStateException behind) {

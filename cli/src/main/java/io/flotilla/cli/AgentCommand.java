@@ -25,8 +25,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--manager", required = true, description = "Manager URL, e.g. http://127.0.0.1:8080.")
     URI manager;
 
-    @Option(names = "--token", defaultValue = "${env:FLOTILLA_TOKEN}",
-            description = "Registration token (or env FLOTILLA_TOKEN); not needed once the state holds a credential.")
+    @Option(names = "--token", description = "Registration token (or env FLOTILLA_REGISTRATION_TOKEN, or a registration "
+            + "token in FLOTILLA_TOKEN); not needed once the state dir holds a credential. It carries the hash of the "
+            + "manager's CA, which the agent then trusts (and no other).")
     String token;
 
     @Option(names = "--token-file", description = "File holding the registration token (e.g. a mounted Secret); "
@@ -58,8 +59,13 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (token == null) {
+            String env = System.getenv("FLOTILLA_REGISTRATION_TOKEN");
+            String shared = System.getenv("FLOTILLA_TOKEN"); // the CLI's variable: used only when it holds a registration token
+            token = env != null && !env.isBlank() ? env.trim() : shared != null && shared.startsWith("flt1.") ? shared.trim() : null;
+        }
         if (tokenFile != null && token != null && !token.isBlank()) {
-            System.err.println("flotilla agent: give either --token (or FLOTILLA_TOKEN) or --token-file, not both");
+            System.err.println("flotilla agent: give either --token (or FLOTILLA_REGISTRATION_TOKEN) or --token-file, not both");
             return 2;
         }
         if (stateSecret != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
+import io.flotilla.manager.security.ClientConfig;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,10 +20,17 @@ import java.util.Optional;
 /** A small blocking client of the manager's REST API for the admin commands. */
 final class ApiClient {
     private final URI server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ServerOptions.ClientSettings settings;
+    private final HttpClient http;
 
-    ApiClient(URI server) {
-        this.server = server;
+    ApiClient(ServerOptions.ClientSettings settings) {
+        this.settings = settings;
+        this.server = settings.server();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if ("https".equalsIgnoreCase(server.getScheme())) {
+            b.sslContext(ClientConfig.sslContext(settings.caPem()));
+        }
+        this.http = b.build();
     }
 
     /** A refused request, with the server's {@code Status} message. */
@@ -33,6 +41,23 @@ final class ApiClient {
             super(message);
             this.code = code;
         }
+    }
+
+    /** What a failed TLS handshake means for the user. */
+    static String tlsFailure(URI server, java.nio.file.Path config, Exception e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 2000; t = t.getCause() == t ? null : t.getCause()) {
+            chain.append(t.getMessage()).append(" / ");
+        }
+        String why = chain.toString();
+        if (why.contains("PKIX") || why.contains("certification path") || why.contains("No subject alternative")
+                || why.contains("No name matching")) {
+            return "the manager at " + server + " presented a certificate that " + (why.contains("PKIX")
+                    || why.contains("certification path") ? "is not signed by the CA in " + (config == null
+                    ? "the JDK's trust store (no client config found)" : config) : "is not valid for " + server.getHost())
+                    + " (wrong CA or wrong server?); use the client config the manager wrote (<data-dir>/admin.conf)";
+        }
+        return "TLS handshake with " + server + " failed: " + e.getMessage() + " (is it a TLS manager? http:// for a --plaintext one)";
     }
 
     static Kind kind(String text) {
@@ -70,11 +95,16 @@ final class ApiClient {
         req.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body.toString()));
         req.header("content-type", "application/json");
+        if (settings.token() != null) {
+            req.header("authorization", "Bearer " + settings.token());
+        }
         HttpResponse<String> resp;
         try {
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new ApiFailure(0, "cannot reach the manager at " + server + " (is it running? set --server or FLOTILLA_SERVER)");
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw new ApiFailure(0, tlsFailure(server, settings.source(), e));
         } catch (IOException e) {
             throw new ApiFailure(0, "request to " + server + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -86,6 +116,10 @@ final class ApiClient {
             json = Json.MAPPER.readTree(resp.body());
         } catch (IOException e) {
             throw new ApiFailure(resp.statusCode(), "unexpected answer (" + resp.statusCode() + "): " + resp.body());
+        }
+        if (resp.statusCode() == 401 && settings.token() == null) {
+            throw new ApiFailure(401, "the manager wants a token and none is configured: set FLOTILLA_TOKEN, or use the "
+                    + "client config the manager wrote (<data-dir>/admin.conf; --config or FLOTILLA_CONFIG)");
         }
         if (resp.statusCode() >= 300) {
             throw new ApiFailure(resp.statusCode(), Json.text(json, "message"));

@@ -2,6 +2,7 @@ package io.flotilla.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.manager.api.Json;
+import io.flotilla.manager.security.ClientConfig;
 import io.flotilla.proto.v1.StatusEvent;
 import io.flotilla.proto.v1.StatusFilter;
 import io.flotilla.proto.v1.StatusServiceGrpcClient;
@@ -26,9 +27,13 @@ import java.util.concurrent.TimeUnit;
                 + "state and message. With --watch the table is redrawn on every change (plain lines when the output "
                 + "is not a terminal).")
 final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--server", defaultValue = "${env:FLOTILLA_SERVER:-http://127.0.0.1:8080}",
-            description = "Manager URL (default: env FLOTILLA_SERVER or ${DEFAULT-VALUE}).")
+    @Option(names = "--server", description = "Manager URL (default: env FLOTILLA_SERVER, else the client config's server, "
+            + "else https://127.0.0.1:8080).")
     URI server;
+
+    @Option(names = "--config", description = "Client config (default: env FLOTILLA_CONFIG or ~/.flotilla/config); the "
+            + "token may also come from env FLOTILLA_TOKEN.")
+    java.nio.file.Path config;
 
     @Option(names = {"-n", "--namespace"}, description = "Only this namespace (default: all).")
     String namespace;
@@ -40,18 +45,32 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServerOptions.ClientSettings settings;
+        try {
+            settings = ServerOptions.ClientSettings.resolve(server, config);
+        } catch (ApiClient.ApiFailure e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        URI server = settings.server();
         Vertx vertx = Vertx.vertx();
         // Statuses of GitRepos spanning thousands of clusters exceed the default 256 KiB message limit.
-        GrpcClient client = GrpcClient.client(vertx, new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024));
+        GrpcClient client = GrpcClient.client(vertx, new io.vertx.grpc.client.GrpcClientOptions().setMaxMessageSize(64L * 1024 * 1024),
+                ClientConfig.grpcClientOptions(server, settings.caPem()));
         boolean tty = System.console() != null;
         CompletableFuture<Integer> done = new CompletableFuture<>();
         StatusFilter.Builder filter = StatusFilter.newBuilder().addKinds("GitRepo");
         if (namespace != null) {
             filter.setNamespace(namespace);
         }
-        int port = server.getPort() < 0 ? 80 : server.getPort();
+        int port = server.getPort() >= 0 ? server.getPort() : "https".equalsIgnoreCase(server.getScheme()) ? 443 : 80;
         client.request(SocketAddress.inetSocketAddress(port, server.getHost()), StatusServiceGrpcClient.Watch)
-                .compose(req -> req.send(filter.build()))
+                .compose(req -> {
+                    if (settings.token() != null) {
+                        req.headers().set("authorization", "Bearer " + settings.token());
+                    }
+                    return req.send(filter.build());
+                })
                 .onSuccess(resp -> {
                     boolean[] snapshotDone = {false};
                     resp.handler(event -> {
@@ -95,7 +114,9 @@ final class StatusCommand implements Callable<Integer> {
                     });
                 })
                 .onFailure(e -> {
-                    System.err.println("error: cannot reach the manager at " + server + ": " + e.getMessage());
+                    System.err.println("error: " + (e instanceof javax.net.ssl.SSLException || e.getCause() instanceof javax.net.ssl.SSLException
+                            ? ApiClient.tlsFailure(server, settings.source(), (Exception) e)
+                            : "cannot reach the manager at " + server + ": " + e.getMessage()));
                     done.complete(1);
                 });
         try {

@@ -48,7 +48,7 @@ class AgentRestartKubeIT {
     }
 
     private ChildJvm startAgent(String name) throws Exception {
-        return ChildJvm.start(name, dir, "agent", "--manager", "http://127.0.0.1:" + fleet.manager.port(),
+        return ChildJvm.start(name, dir, "agent", "--manager", fleet.managerUrl().toString(),
                 "--token", fleet.token(), "--cluster-name", "c1", "--labels", "env=dev",
                 "--kubeconfig", fleet.clusters.get("c1").kubeconfig().toString(), "--state-dir", dir.resolve("state").toString());
     }

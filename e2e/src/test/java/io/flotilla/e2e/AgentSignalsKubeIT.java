@@ -55,7 +55,7 @@ class AgentSignalsKubeIT {
      * terminal would not.
      */
     private void startAgentAndDeployChart(List<String> launcherPrefix) throws Exception {
-        agent = ChildJvm.start("agent", dir, launcherPrefix, "agent", "--manager", "http://127.0.0.1:" + fleet.manager.port(),
+        agent = ChildJvm.start("agent", dir, launcherPrefix, "agent", "--manager", fleet.managerUrl().toString(),
                 "--token", fleet.token(), "--cluster-name", "c1",
                 "--kubeconfig", fleet.clusters.get("c1").kubeconfig().toString(), "--state-dir", dir.resolve("state").toString());
         await("chart rendered and deployed").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {

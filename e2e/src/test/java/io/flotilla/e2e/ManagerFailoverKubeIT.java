@@ -12,6 +12,7 @@ import io.flotilla.e2e.support.GitDaemonServer;
 import io.flotilla.e2e.support.ReadyServiceProxy;
 import io.flotilla.e2e.support.RestClient;
 import io.flotilla.manager.api.Json;
+import io.flotilla.manager.security.ClientConfig;
 import io.flotilla.testkit.KubeApiServer;
 import io.flotilla.testkit.KubeApiServers;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +87,9 @@ class ManagerFailoverKubeIT {
                 "--namespace", "flotilla-system", "--identity", name,
                 "--lease-duration", LEASE.toSeconds() + "s", "--renew-deadline", "2s", "--retry-period", "500ms",
                 "--listen", "127.0.0.1:" + port, "--data-dir", dir.resolve(name).toString(),
-                "--offline-timeout", "15s", "--heartbeat-interval", "1s");
+                "--offline-timeout", "15s", "--heartbeat-interval", "1s",
+                // TLS is not what this test is about: each replica would generate a CA of its own in its data dir
+                "--plaintext", "--client-config", dir.resolve(name + "-client.conf").toString());
         managers.put(name, jvm);
         closeables.add(jvm);
         return jvm;
@@ -115,9 +118,11 @@ class ManagerFailoverKubeIT {
         ChildJvm b = startManager("manager-b");
         await("manager-b stands by").atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(b.output()).contains("is held by manager-a"));
-        assertThat(new RestClient(ports.get("manager-b")).status("/readyz")).isEqualTo(503);
+        RestClient standby = RestClient.of(proxyConfig(ports.get("manager-b"), "manager-a"));
+        assertThat(standby.status("/readyz")).isEqualTo(503);
 
-        RestClient rest = new RestClient(service.port());
+        // The admin credential manager-a bootstrapped is stored upstream (a Secret): valid whoever leads.
+        RestClient rest = RestClient.of(proxyConfig(service.port(), "manager-a"));
         String token = rest.call("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens",
                 "{\"metadata\":{\"name\":\"e2e\"}}").body().path("status").path("token").asText();
         assertThat(token).isNotEmpty();
@@ -207,6 +212,16 @@ class ManagerFailoverKubeIT {
                         .containsEntry("k", "v2");
             }
         });
+    }
+
+    /** A client config for {@code port} with the admin token {@code manager} wrote into its data dir. */
+    private Path proxyConfig(int port, String manager) throws Exception {
+        await("admin config of " + manager).atMost(Duration.ofSeconds(30))
+                .until(() -> Files.exists(dir.resolve(manager).resolve(ClientConfig.ADMIN_FILE)));
+        Path file = dir.resolve("client-" + port + ".conf");
+        ClientConfig.of("http://127.0.0.1:" + port, ClientConfig.load(dir.resolve(manager).resolve(ClientConfig.ADMIN_FILE))
+                .token(), null).save(file);
+        return file;
     }
 
     /** BD name → uid and deploymentID, read from the upstream API. */

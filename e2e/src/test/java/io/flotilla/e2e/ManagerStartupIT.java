@@ -30,7 +30,7 @@ class ManagerStartupIT {
         ChildJvm manager = ChildJvm.start("manager", dir, "manager", "--data-dir", dir.resolve("fresh/data").toString(),
                 "--listen", "127.0.0.1:" + port);
         try {
-            RestClient rest = new RestClient(port);
+            RestClient rest = RestClient.forDataDir(dir.resolve("fresh/data"));
             await("manager ready").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(manager.output()).contains("flotilla manager ready on 127.0.0.1:" + port);
                 assertThat(rest.status("/healthz")).as(manager.output()).isEqualTo(200);

@@ -62,7 +62,7 @@ class StatusScenariosKubeIT {
         for (String c : List.of("c1", "c2", "c3")) {
             fleet.addCluster(c, Map.of("env", "dev"));
         }
-        watcher = new StatusWatcher(fleet.manager.port(), StatusFilter.newBuilder().addKinds("GitRepo")
+        watcher = new StatusWatcher(fleet.rest, StatusFilter.newBuilder().addKinds("GitRepo")
                 .setNamespace(Fleet.NS).build());
         fleet.createGitRepo("qa", "[{\"name\":\"dev\",\"clusterSelector\":{\"matchLabels\":{\"env\":\"dev\"}}}]");
     }
@@ -167,10 +167,8 @@ class StatusScenariosKubeIT {
         });
 
         // The same watch as Server-Sent Events: the snapshot carries the GitRepo's current counts.
-        java.net.http.HttpResponse<java.util.stream.Stream<String>> sse = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + fleet.manager.port()
-                        + "/status/watch?kind=GitRepo&namespace=" + Fleet.NS)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> sse = fleet.rest.lines(
+                "/status/watch?kind=GitRepo&namespace=" + Fleet.NS);
         assertThat(sse.statusCode()).isEqualTo(200);
         assertThat(sse.headers().firstValue("content-type")).hasValue("text/event-stream");
         List<String> lines = new java.util.ArrayList<>();
@@ -194,8 +192,8 @@ class StatusScenariosKubeIT {
         int code;
         try {
             System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            code = io.flotilla.cli.FlotillaCli.commandLine().execute("status", "--server",
-                    "http://127.0.0.1:" + fleet.manager.port());
+            code = io.flotilla.cli.FlotillaCli.commandLine().execute("status", "--config",
+                    fleet.manager.adminConfigFile().toString());
         } finally {
             System.setOut(stdout);
         }
@@ -208,8 +206,8 @@ class StatusScenariosKubeIT {
         out.reset();
         try {
             System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            code = io.flotilla.cli.FlotillaCli.commandLine().execute("get", "bundledeployments", "-A", "--server",
-                    "http://127.0.0.1:" + fleet.manager.port());
+            code = io.flotilla.cli.FlotillaCli.commandLine().execute("get", "bundledeployments", "-A", "--config",
+                    fleet.manager.adminConfigFile().toString());
         } finally {
             System.setOut(stdout);
         }

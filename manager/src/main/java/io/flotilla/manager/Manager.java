@@ -5,6 +5,7 @@ import io.flotilla.manager.agents.ClusterLiveness;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.core.Blocking;
+import io.flotilla.manager.core.StartupChecks;
 import io.flotilla.manager.deploy.AgentDelivery;
 import io.flotilla.manager.deploy.BdStatusPersister;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import io.flotilla.manager.gitops.GitRepoController;
 import io.flotilla.bundle.reader.BundleScanner;
 import io.flotilla.manager.registration.RegistrationService;
 import io.flotilla.manager.rest.RestApi;
+import io.flotilla.manager.security.ManagerSecurity;
 import io.flotilla.manager.store.MvStoreStore;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.kube.BundledCrds;
@@ -72,19 +74,22 @@ public final class Manager {
     private io.vertx.core.Context serverContext;
     private static final int KUBE_WRITE_CONCURRENCY = 64;
 
-    private Manager(ManagerConfig config, Vertx vertx, Store store) {
+    private final ManagerSecurity security;
+
+    private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security) {
         this.config = config;
         this.vertx = vertx;
         this.store = store;
-        this.storePool = new Blocking(vertx, "flotilla-store", 4);
+        this.storePool = storePool;
+        this.security = security;
         Blocking blocking = storePool;
         Clock clock = Clock.systemUTC();
-        RegistrationService registration = new RegistrationService(store, clock);
+        RegistrationService registration = new RegistrationService(store, clock, security.caPin());
         this.statusHub = new StatusHub();
         this.status = new StatusController(store, statusHub, clock);
         this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout(), status::clusterOnline);
         this.agents = new AgentStreamServer(blocking, registration, liveness, config.heartbeatInterval());
-        this.restApi = new RestApi(store, blocking, registration, ready::get);
+        this.restApi = new RestApi(store, blocking, registration, ready::get, security.accessHandler(RestApi::fail));
         this.deployments = new DeploymentController(store, clock, new TargetingObserver() {
             @Override
             public void bundleTargets(String namespace, String bundle, java.util.Set<io.flotilla.manager.api.ObjectKey> clusters) {
@@ -127,46 +132,58 @@ public final class Manager {
     /**
      * Opens the store (the embedded one under {@code config.dataDir()}, or the upstream cluster's custom resources
      * in Kubernetes mode), starts serving, and deploys the controllers at once or, with leader election, when this
-     * replica acquires the Lease.
+     * replica acquires the Lease. On failure everything started so far is stopped (store closed, Vert.x closed)
+     * before the future fails with a message that names the cause.
      */
     public static Future<Manager> start(ManagerConfig config) {
-        Promise<Manager> result = Promise.promise();
         Vertx vertx = Vertx.vertx();
         KubernetesClient[] client = new KubernetesClient[1];
         // Its own Vert.x: the manager's blocking work never starves the client's event loops and workers.
         Vertx[] kubeVertx = {config.kubernetes() == null ? null
                 : Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8))};
+        java.util.concurrent.atomic.AtomicReference<Store> opened = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Manager> built = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Manager> result = new CompletableFuture<>();
         vertx.executeBlocking(() -> {
-            Files.createDirectories(config.dataDir());
+            StartupChecks.dataDir(config.dataDir());
             if (config.kubernetes() == null) {
-                return (Store) MvStoreStore.open(config.dataDir());
+                opened.set(MvStoreStore.open(config.dataDir()));
+            } else {
+                client[0] = KubeClients.upstream(kubeVertx[0], config.kubernetes().kubeconfig());
+                opened.set(KubernetesStore.open(client[0],
+                        config.kubernetes().installCrds() ? BundledCrds.load() : List.of(), KUBE_WRITE_CONCURRENCY));
             }
-            client[0] = KubeClients.upstream(kubeVertx[0], config.kubernetes().kubeconfig());
-            return (Store) KubernetesStore.open(client[0],
-                    config.kubernetes().installCrds() ? BundledCrds.load() : List.of(), KUBE_WRITE_CONCURRENCY);
+            return opened.get();
         }).compose(store -> {
-            Manager manager = new Manager(config, vertx, store);
-            manager.kubeClient = client[0];
-            manager.kubeVertx = kubeVertx[0];
-            return manager.listen().compose(v -> manager.campaign()).map(manager);
-        }).onComplete(ar -> {
+            Blocking storePool = new Blocking(vertx, "flotilla-store", 4);
+            return vertx.executeBlocking(() -> ManagerSecurity.prepare(config.tls(), config.dataDir(), config.host(), store,
+                            storePool, vertx))
+                    .onFailure(e -> storePool.close())
+                    .map(security -> {
+                        Manager manager = new Manager(config, vertx, store, storePool, security);
+                        manager.kubeClient = client[0];
+                        manager.kubeVertx = kubeVertx[0];
+                        built.set(manager);
+                        return manager;
+                    });
+        }).compose(manager -> manager.listen().compose(v -> manager.campaign()).map(manager)).onComplete(ar -> {
             if (ar.succeeded()) {
                 result.complete(ar.result());
                 return;
             }
-            // Closed from a plain thread, and the caller told from there: a completion on this Vert.x' (closing)
-            // event loops would be rejected, leaving the caller waiting for ever with a RejectedExecutionException.
-            CompletableFuture.runAsync(() -> {
+            // Completed from a plain thread: a future bound to this (closing) event loop would never be delivered.
+            if (built.get() == null) {
                 if (client[0] != null) {
                     client[0].close();
                 }
                 if (kubeVertx[0] != null) {
                     kubeVertx[0].close();
                 }
-                vertx.close().onComplete(v -> result.fail(ar.cause()));
-            });
+            }
+            StartupChecks.abandon(vertx, built.get() == null ? null : built.get()::stop, opened.get())
+                    .whenComplete((v, ignored) -> result.completeExceptionally(ar.cause()));
         });
-        return result.future();
+        return Future.fromCompletionStage(result);
     }
 
     /** Called (once) when this replica loses the Lease after leading: its controllers are undeployed by then. */
@@ -235,13 +252,14 @@ public final class Manager {
         serverContext = vertx.getOrCreateContext();
         GrpcServer grpc = GrpcServer.server(vertx);
         agents.bind(grpc);
-        new StatusGrpcService(statusHub).bind(grpc);
+        new StatusGrpcService(statusHub, security.authenticator()).bind(grpc);
         StatusSse sse = new StatusSse(statusHub);
         Router router = restApi.router(vertx, r -> {
             r.get("/status/watch").handler(sse::handle);
             r.post("/webhooks/git").handler(this::webhook);
+            security.routes(r, RestApi::fail);
         });
-        http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+        http = vertx.createHttpServer(security.serverOptions(new HttpServerOptions().setHost(config.host()).setPort(config.port())));
         http.requestHandler(req -> {
             String type = req.getHeader("content-type");
             if (type != null && type.startsWith("application/grpc")) {
@@ -256,7 +274,9 @@ public final class Manager {
                 router.handle(req);
             }
         });
-        return http.listen().map(server -> {
+        return http.listen().recover(e -> Future.failedFuture(StartupChecks.listenFailure(config.host(), config.port(), e)))
+                .compose(server -> vertx.executeBlocking(() -> security.writeAdminConfig(config.host(),
+                server.actualPort())).map(server)).map(server -> {
             LOG.info("Flotilla manager listening on {}:{} (gRPC and REST), {}", config.host(), server.actualPort(),
                     config.kubernetes() == null ? "data in " + config.dataDir().toAbsolutePath()
                             : "objects in the Kubernetes API " + kubeClient.getMasterUrl());
@@ -275,6 +295,11 @@ public final class Manager {
             ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
                     .end(Json.object().put("message", message).toString());
         });
+    }
+
+    /** {@code <data-dir>/admin.conf}: server URL, admin token and CA for clients on this machine. */
+    public java.nio.file.Path adminConfigFile() {
+        return security.adminConfigFile();
     }
 
     public int port() {

@@ -1,6 +1,7 @@
 package io.flotilla.manager;
 
 import io.flotilla.manager.leader.LeaderElectionSettings;
+import io.flotilla.manager.security.TlsSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +14,11 @@ import java.time.Duration;
  * @param port              listen port; 0 picks a free one
  * @param offlineTimeout    a cluster whose agent stream is gone longer than this is shown offline
  * @param heartbeatInterval how often agents are asked to send a heartbeat
+ * @param tls               TLS on the port (by default with a CA generated in the data dir), or cleartext
  * @param kubernetes        Kubernetes mode (objects as custom resources upstream), or null for the embedded store
  */
 public record ManagerConfig(Path dataDir, String host, int port, Duration offlineTimeout, Duration heartbeatInterval,
-                            KubernetesMode kubernetes) {
+                            TlsSettings tls, KubernetesMode kubernetes) {
     public static final Duration DEFAULT_OFFLINE_TIMEOUT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
@@ -30,15 +32,26 @@ public record ManagerConfig(Path dataDir, String host, int port, Duration offlin
     public record KubernetesMode(Path kubeconfig, String namespace, boolean installCrds, LeaderElectionSettings election) {
     }
 
+    /** TLS with a generated CA, default timeouts, the embedded store. */
     public static ManagerConfig defaults(Path dataDir, String host, int port) {
-        return new ManagerConfig(dataDir, host, port, DEFAULT_OFFLINE_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, null);
+        return new ManagerConfig(dataDir, host, port, DEFAULT_OFFLINE_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL,
+                TlsSettings.generated(), null);
     }
 
     public ManagerConfig withTimeouts(Duration offline, Duration heartbeat) {
-        return new ManagerConfig(dataDir, host, port, offline, heartbeat, kubernetes);
+        return new ManagerConfig(dataDir, host, port, offline, heartbeat, tls, kubernetes);
+    }
+
+    public ManagerConfig withTls(TlsSettings settings) {
+        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, settings, kubernetes);
+    }
+
+    /** Cleartext (for tests and benchmarks where TLS is not what they measure). */
+    public ManagerConfig withPlaintext() {
+        return withTls(TlsSettings.cleartext());
     }
 
     public ManagerConfig withKubernetes(KubernetesMode mode) {
-        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, mode);
+        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, tls, mode);
     }
 }

@@ -11,10 +11,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * What an agent keeps between restarts: its cluster identity and credential, in
+ * What an agent keeps between restarts: its cluster identity and credential, and the pin of the manager's CA (from
+ * the registration token; null for a cleartext manager or one with a publicly trusted certificate), in
  * {@code <stateDir>/credential.json}, readable by the owner only, replaced atomically.
  */
-public record AgentState(String managerUrl, String clusterNamespace, String clusterName, String credential) {
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+public record AgentState(String managerUrl, String clusterNamespace, String clusterName, String credential, String caPin) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final String FILE = "credential.json";
 

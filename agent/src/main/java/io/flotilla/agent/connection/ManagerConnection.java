@@ -12,7 +12,11 @@ import io.flotilla.proto.v1.RegistrationGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -35,7 +39,8 @@ public final class ManagerConnection {
     public static final String AGENT_VERSION = "0.1.0";
 
     private final Vertx vertx;
-    private final GrpcClient client;
+    private GrpcClient client;
+    private final URI manager;
     private final SocketAddress address;
     private final Backoff backoff;
     private final Supplier<ClusterHealth> health;
@@ -62,8 +67,8 @@ public final class ManagerConnection {
         this.held = held;
         this.onConnected = onConnected;
         this.vertx = vertx;
-        this.client = GrpcClient.client(vertx);
-        this.address = SocketAddress.inetSocketAddress(manager.getPort() < 0 ? 80 : manager.getPort(), manager.getHost());
+        this.manager = manager;
+        this.address = address(manager);
         this.backoff = backoff;
         this.health = health;
         this.onMessage = onMessage;
@@ -76,11 +81,48 @@ public final class ManagerConnection {
         }
     }
 
+    static SocketAddress address(URI manager) {
+        int port = manager.getPort() >= 0 ? manager.getPort() : "https".equalsIgnoreCase(manager.getScheme()) ? 443 : 80;
+        return SocketAddress.inetSocketAddress(port, manager.getHost());
+    }
+
+    /**
+     * gRPC over h2c for {@code http://}, over TLS for {@code https://}: trusting only the pinned CA when there is a pin
+     * (from the registration token), the JDK's trust store otherwise.
+     */
+    static GrpcClient client(Vertx vertx, URI manager, String caPin) {
+        HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+        if ("https".equalsIgnoreCase(manager.getScheme())) {
+            options.setSsl(true).setUseAlpn(true);
+            if (caPin != null) {
+                options.setTrustOptions(TrustOptions.wrap(new PinnedTrustManager(caPin)));
+            }
+        } else if (caPin != null) {
+            LOG.warn("The registration token pins the manager's CA but --manager {} is cleartext: nothing is verified; "
+                    + "use https://", manager);
+        }
+        return GrpcClient.client(vertx, new GrpcClientOptions(), options);
+    }
+
+    /** What a failed connection means for the user (TLS failures name their cause). */
+    public static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException || t instanceof javax.net.ssl.SSLException) {
+                Throwable root = t;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return "TLS: " + (root.getMessage() == null ? root.toString() : root.getMessage());
+            }
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
     /** Exchanges the registration token for a credential. Fails with {@link RegistrationRefused} on a bad token. */
     public static Future<RegisterResponse> register(Vertx vertx, URI manager, String token, String clusterName,
                                                     Map<String, String> labels) {
-        GrpcClient client = GrpcClient.client(vertx);
-        SocketAddress address = SocketAddress.inetSocketAddress(manager.getPort() < 0 ? 80 : manager.getPort(), manager.getHost());
+        GrpcClient client = client(vertx, manager, PinnedTrustManager.pinOf(token));
+        SocketAddress address = address(manager);
         return client.request(address, RegistrationGrpcClient.Register)
                 .compose(req -> req.send(RegisterRequest.newBuilder()
                         .setToken(token == null ? "" : token)
@@ -96,12 +138,19 @@ public final class ManagerConnection {
                     }
                     return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
                 }))
+                .recover(e -> {
+                    String why = describe(e);
+                    // a manager that is not the one the token pins will not become it by retrying
+                    return Future.failedFuture(why.startsWith("TLS: ") && why.contains("pins")
+                            ? new RegistrationRefused("cannot register with " + manager + ": " + why) : e);
+                })
                 .eventually(client::close);
     }
 
     /** Starts (and keeps) the stream for the cluster the state names. */
     public void start(AgentState state) {
         this.state = state;
+        this.client = client(vertx, manager, state.caPin());
         this.context = vertx.getOrCreateContext();
         context.runOnContext(v -> connect());
     }
@@ -129,7 +178,7 @@ public final class ManagerConnection {
         if (stream != null) {
             stream.cancel();
         }
-        return client.close();
+        return client == null ? Future.succeededFuture() : client.close();
     }
 
     private void connect() {
@@ -138,7 +187,7 @@ public final class ManagerConnection {
         }
         client.request(address, AgentStreamGrpcClient.Connect).onComplete(ar -> {
             if (ar.failed()) {
-                retry("cannot reach the manager at " + address + ": " + ar.cause().getMessage());
+                retry("cannot reach the manager at " + manager + ": " + describe(ar.cause()));
                 return;
             }
             GrpcClientRequest<AgentMessage, ManagerMessage> req = ar.result();

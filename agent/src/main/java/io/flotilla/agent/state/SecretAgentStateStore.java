@@ -25,6 +25,7 @@ public final class SecretAgentStateStore implements AgentStateStore {
     static final String CLUSTER_NAMESPACE = "clusterNamespace";
     static final String CLUSTER_NAME = "clusterName";
     static final String CREDENTIAL = "credential";
+    private static final String CA_PIN = "caPin";
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -82,7 +83,8 @@ public final class SecretAgentStateStore implements AgentStateStore {
         Map<String, String> data = secret.getData();
         try {
             return Optional.of(new AgentState(decode(data, MANAGER_URL), decode(data, CLUSTER_NAMESPACE),
-                    decode(data, CLUSTER_NAME), decode(data, CREDENTIAL)));
+                    decode(data, CLUSTER_NAME), decode(data, CREDENTIAL),
+                    data.containsKey(CA_PIN) ? decode(data, CA_PIN) : null));
         } catch (IllegalArgumentException e) {
             throw new IOException("the agent state in " + ref + " is unreadable (" + e.getMessage()
                     + "); delete the Secret and start the agent with a registration token", e);
@@ -96,6 +98,9 @@ public final class SecretAgentStateStore implements AgentStateStore {
         data.put(CLUSTER_NAMESPACE, encode(state.clusterNamespace()));
         data.put(CLUSTER_NAME, encode(state.clusterName()));
         data.put(CREDENTIAL, encode(state.credential()));
+        if (state.caPin() != null) {
+            data.put(CA_PIN, encode(state.caPin())); // the manager's CA, pinned at registration
+        }
         var secrets = client.secrets().inNamespace(ref.namespace());
         for (int attempt = 1; ; attempt++) {
             try {

@@ -102,14 +102,17 @@ class InClusterKubeIT {
             var store = new SecretAgentStateStore(client, SecretAgentStateStore.parse(NS + "/flotilla-agent-state"));
             assertThat(store.load()).isEmpty();
 
-            AgentState first = new AgentState("https://manager.example:8443", "fleet-default", "edge-1", "cred-1");
+            AgentState first = new AgentState("https://manager.example:8443", "fleet-default", "edge-1", "cred-1",
+                    "sha256:" + "ab".repeat(32));
             store.save(first);
             assertThat(store.load()).contains(first);
-            AgentState second = new AgentState("https://manager.example:8443", "fleet-default", "edge-1", "cred-2");
+            AgentState second = new AgentState("https://manager.example:8443", "fleet-default", "edge-1", "cred-2", null);
             store.save(second);
             assertThat(store.load()).contains(second);
             var secret = KUBE.get().client().secrets().inNamespace(NS).withName("flotilla-agent-state").get();
             assertThat(secret.getData()).containsOnlyKeys("managerUrl", "clusterNamespace", "clusterName", "credential");
+            store.save(first);
+            assertThat(store.load()).as("the CA pin is kept too").contains(first);
             assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "flotilla-agent");
 
             // it is the service account that acts: other namespaces are out of its reach

@@ -40,7 +40,12 @@ public final class ChildJvm implements AutoCloseable {
         command.add("io.flotilla.cli.FlotillaCli");
         command.addAll(List.of(args));
         Path log = logDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The manager copies its admin client config for "the local user": into the test's dir, never ~/.flotilla.
+        builder.environment().put("FLOTILLA_CONFIG", logDir.resolve("flotilla-client-config").toString());
+        builder.environment().remove("FLOTILLA_TOKEN");
+        builder.environment().remove("FLOTILLA_SERVER");
+        Process p = builder.start();
         return new ChildJvm(name, p, log);
     }
 

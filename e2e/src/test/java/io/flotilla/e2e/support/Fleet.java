@@ -41,7 +41,7 @@ public final class Fleet implements AutoCloseable {
                         .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500)))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         git = new GitDaemonServer(dir.resolve("origin"));
-        rest = new RestClient(manager.port());
+        rest = RestClient.of(manager.adminConfigFile());
         RestClient.Reply t = rest.call("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens",
                 "{\"metadata\":{\"name\":\"e2e\"}}");
         token = t.body().path("status").path("token").asText();
@@ -72,9 +72,14 @@ public final class Fleet implements AutoCloseable {
     }
 
     public Agent startAgent(String name, Map<String, String> labels) throws Exception {
-        return Agent.start(new AgentConfig(URI.create("http://127.0.0.1:" + manager.port()), token, name, labels,
+        return Agent.start(new AgentConfig(managerUrl(), token, name, labels,
                 clusters.get(name).kubeconfig(), dir.resolve("agent-" + name), Duration.ofSeconds(2)))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /** The URL agents and the CLI reach the manager at (https unless the manager serves cleartext). */
+    public URI managerUrl() throws java.io.IOException {
+        return URI.create(rest.config().server());
     }
 
     public void stopAgent(String name) throws Exception {

@@ -8,6 +8,10 @@ import io.flotilla.proto.v1.StatusServiceGrpcClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.flotilla.manager.security.ClientConfig;
+
+import java.net.URI;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +31,19 @@ public final class StatusWatcher implements AutoCloseable {
     }
 
     private final Vertx vertx = Vertx.vertx();
-    private final GrpcClient client = GrpcClient.client(vertx);
+    private final GrpcClient client;
     private final List<Received> events = new CopyOnWriteArrayList<>();
 
-    public StatusWatcher(int port, StatusFilter filter) throws Exception {
-        client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), StatusServiceGrpcClient.Watch)
-                .compose(req -> req.send(filter))
+    /** Watches as the client {@code rest} is configured (server, token, CA). */
+    public StatusWatcher(RestClient rest, StatusFilter filter) throws Exception {
+        ClientConfig config = rest.config();
+        URI server = URI.create(config.server());
+        client = GrpcClient.client(vertx, new GrpcClientOptions(), ClientConfig.grpcClientOptions(server, config.caPem()));
+        client.request(SocketAddress.inetSocketAddress(server.getPort(), server.getHost()), StatusServiceGrpcClient.Watch)
+                .compose(req -> {
+                    req.headers().set("authorization", "Bearer " + config.token());
+                    return req.send(filter);
+                })
                 .onSuccess(resp -> resp.handler(e -> events.add(new Received(Instant.now(), e))))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

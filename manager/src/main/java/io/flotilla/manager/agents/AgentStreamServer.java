@@ -97,7 +97,7 @@ public final class AgentStreamServer {
             return;
         }
         request.last().onSuccess(req -> blocking.run(() -> registration.register(req.getToken(), req.getClusterName(),
-                        req.getLabelsMap()))
+                        req.getLabelsMap(), req.getNamespace()))
                 .onSuccess(reg -> request.response().end(RegisterResponse.newBuilder()
                         .setClusterNamespace(reg.clusterNamespace())
                         .setClusterName(reg.clusterName())
@@ -197,6 +197,7 @@ public final class AgentStreamServer {
                 case UNAUTHENTICATED -> GrpcStatus.UNAUTHENTICATED;
                 case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
                 case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
+                case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
             };
             message = auth.getMessage();
         } else {

@@ -210,14 +210,28 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
 
     @Override
     public void onContentRequest(AgentSession session, ContentRequest request) {
-        List<String> wanted = request.getContentIdsList();
-        blocking.run(() -> store.list(Kind.BUNDLE, null).stream()
-                .filter(b -> wanted.contains(TargetingInputs.contentId(b.path("spec"))))
-                .map(b -> content(b, TargetingInputs.contentId(b.path("spec"))))
-                .toList()).onSuccess(contents -> contents.forEach(c -> {
-                    session.markContentSent(c.getContentId());
-                    session.send(ManagerMessage.newBuilder().setContent(c).build());
-                }));
+        java.util.Set<String> wanted = new java.util.HashSet<>(request.getContentIdsList());
+        ObjectKey cluster = session.cluster();
+        String bdNamespace = ClusterNamespaces.of(cluster.namespace(), cluster.name());
+        // Only content this cluster's own BDs reference: another cluster's bundles are none of its business.
+        blocking.run(() -> {
+            Map<String, ObjectNode> own = new HashMap<>();
+            for (ObjectNode bd : store.list(Kind.BUNDLE_DEPLOYMENT, bdNamespace)) {
+                String id = bd.path("spec").path("contentId").asText();
+                if (wanted.contains(id)) {
+                    own.putIfAbsent(id, bd);
+                }
+            }
+            java.util.Set<String> refused = new java.util.TreeSet<>(wanted);
+            refused.removeAll(own.keySet());
+            if (!refused.isEmpty()) {
+                LOG.warn("{}: content {} refused: no BD of this cluster references it", cluster, refused);
+            }
+            return own.values().stream().map(this::loadContent).flatMap(Optional::stream).toList();
+        }).onSuccess(contents -> contents.forEach(c -> {
+            session.markContentSent(c.getContentId());
+            session.send(ManagerMessage.newBuilder().setContent(c).build());
+        }));
     }
 
     @Override

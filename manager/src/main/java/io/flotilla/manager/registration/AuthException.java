@@ -2,7 +2,7 @@ package io.flotilla.manager.registration;
 
 /** A refused registration or connection; {@link #code} maps to the gRPC status the caller sees. */
 public final class AuthException extends RuntimeException {
-    public enum Code { UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT }
+    public enum Code { UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, ALREADY_EXISTS }
 
     private final Code code;
 

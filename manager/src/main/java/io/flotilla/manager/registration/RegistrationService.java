@@ -6,6 +6,7 @@ import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
 import io.flotilla.manager.api.Validation;
+import io.flotilla.manager.security.policy.CredentialSecrets;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.StoreException;
 import org.slf4j.Logger;
@@ -14,27 +15,43 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Registration tokens and per-cluster agent credentials. Only SHA-256 hashes are stored, in
- * {@code Secret} objects the API never reveals. Token format {@code flt1.<namespace>.<name>.<secret>},
- * credential format {@code flc1.<secret>}. Blocking (store I/O): call from a worker thread.
+ * Registration tokens and per-cluster agent credentials. Only SHA-256 hashes are stored, in {@code Secret} objects
+ * the API never reveals. Token format {@code flt1.<namespace>.<name>.<secret>[.<ca-pin>]} (the pin: hex SHA-256 of
+ * the manager CA's public key, so an agent trusts the manager it registers with and no other); credential format
+ * {@code flc2.<namespace>.<cluster>.<secret>} (older {@code flc1.<secret>} credentials still work for their
+ * cluster). Every look-up is by key: an unknown credential costs one read, never a scan. Blocking (store I/O): call
+ * from a worker thread.
  */
 public final class RegistrationService {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
     static final String TOKEN_PREFIX = "flt1.";
-    static final String CREDENTIAL_PREFIX = "flc1.";
+    static final String LEGACY_CREDENTIAL_PREFIX = "flc1.";
+    static final String CREDENTIAL_PREFIX = "flc2.";
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(12);
     public static final String CREDENTIAL_LABEL = "flotilla.io/agent-credential";
+    /** Set to {@code "true"} on a Cluster by an admin: its next registration may replace the current credential. */
+    public static final String ALLOW_REREGISTRATION = "flotilla.io/allow-re-registration";
+    /** Label keys an agent may not propose: they are the manager's (and an agent must not target itself by them). */
+    static final String RESERVED_LABEL_DOMAIN = "flotilla.io";
 
     private final Store store;
     private final Clock clock;
+    private final String caPin;
 
-    public RegistrationService(Store store, Clock clock) {
+    /** @param caPin {@code sha256:<hex>} of the manager's CA, carried by every token; null when serving cleartext */
+    public RegistrationService(Store store, Clock clock, String caPin) {
         this.store = store;
         this.clock = clock;
+        this.caPin = caPin;
+    }
+
+    public RegistrationService(Store store, Clock clock) {
+        this(store, clock, null);
     }
 
     /** A created token: the stored object and the token value, which is shown this once. */
@@ -56,24 +73,37 @@ public final class RegistrationService {
         ObjectNode status = Json.status(created);
         status.put("expiresAt", expires.toString());
         created = store.updateStatus(created);
-        putHash(ns, tokenSecretName(name), Secrets.hash(secret), Map.of());
+        putHash(ns, CredentialSecrets.registrationTokenSecret(name), Secrets.hash(secret), Map.of());
         LOG.info("ClusterRegistrationToken {}/{} created, expires at {}", ns, name, expires);
-        return new IssuedToken(created, TOKEN_PREFIX + ns + "." + name + "." + secret);
+        String pin = caPin == null ? "" : "." + caPin.substring(caPin.indexOf(':') + 1);
+        return new IssuedToken(created, TOKEN_PREFIX + ns + "." + name + "." + secret + pin);
     }
 
     /** Removes the hash that belongs to a deleted token. */
     public void forgetToken(String namespace, String name) {
-        store.delete(new ObjectKey(Kind.SECRET, namespace, tokenSecretName(name)), null);
+        store.delete(new ObjectKey(Kind.SECRET, namespace, CredentialSecrets.registrationTokenSecret(name)), null);
     }
 
     /** The outcome of a successful registration: where the Cluster lives and its new credential. */
     public record Registration(String clusterNamespace, String clusterName, String credential) {
     }
 
-    /** Checks the token, creates or re-finds the Cluster with these labels, and issues a new credential. */
     public Registration register(String token, String clusterName, Map<String, String> labels) {
-        String[] parts = token == null ? new String[0] : token.split("\\.", 4);
-        if (parts.length != 4 || !(parts[0] + ".").equals(TOKEN_PREFIX)) {
+        return register(token, clusterName, labels, "");
+    }
+
+    /**
+     * Checks the token, creates the Cluster with the proposed labels (or finds the one an admin created), and
+     * issues a credential. A cluster that already holds a credential is refused ({@code ALREADY_EXISTS}: a shared
+     * token must not let its holder take over another agent's cluster) unless an admin set
+     * {@value #ALLOW_REREGISTRATION} on it, which this registration consumes. Labels apply when the Cluster is created
+     * here; later ones are the admin's.
+     *
+     * @param namespace the namespace the agent asks for: empty or the token's own; any other is refused
+     */
+    public Registration register(String token, String clusterName, Map<String, String> labels, String namespace) {
+        String[] parts = token == null ? new String[0] : token.split("\\.", 5);
+        if (parts.length < 4 || !(parts[0] + ".").equals(TOKEN_PREFIX)) {
             throw new AuthException(AuthException.Code.UNAUTHENTICATED,
                     "malformed registration token: expected the value printed by 'flotilla token create'");
         }
@@ -87,9 +117,14 @@ public final class RegistrationService {
             throw new AuthException(AuthException.Code.UNAUTHENTICATED,
                     "registration token " + ns + "/" + tokenName + " expired at " + expiresAt + "; create a new one");
         }
-        if (!Secrets.matches(parts[3], storedHash(ns, tokenSecretName(tokenName)).orElse(null))) {
+        if (!Secrets.matches(parts[3], storedHash(ns, CredentialSecrets.registrationTokenSecret(tokenName)).orElse(null))) {
             throw new AuthException(AuthException.Code.UNAUTHENTICATED,
                     "registration token " + ns + "/" + tokenName + " is wrong (its secret part does not match)");
+        }
+        if (namespace != null && !namespace.isEmpty() && !namespace.equals(ns)) {
+            throw new AuthException(AuthException.Code.PERMISSION_DENIED, "registration token " + ns + "/" + tokenName
+                    + " registers clusters in namespace " + ns + " only, not in " + namespace
+                    + "; use a token created in " + namespace);
         }
         try {
             Validation.checkLabel("clusterName", clusterName);
@@ -97,11 +132,33 @@ public final class RegistrationService {
         } catch (ApiError e) {
             throw new AuthException(AuthException.Code.INVALID_ARGUMENT, e.getMessage());
         }
-        upsertCluster(ns, clusterName, labels);
+        for (String key : labels.keySet()) {
+            if (reservedLabel(key)) {
+                throw new AuthException(AuthException.Code.INVALID_ARGUMENT, "label " + key + " is reserved for the "
+                        + "manager (prefix " + RESERVED_LABEL_DOMAIN + "/): an agent may not propose it");
+            }
+        }
+        String credentialSecret = CredentialSecrets.agentCredentialSecret(clusterName);
+        boolean reRegistration = storedHash(ns, credentialSecret).isPresent();
+        upsertCluster(ns, clusterName, labels, reRegistration);
         String secret = Secrets.newSecret();
-        putHash(ns, credentialSecretName(clusterName), Secrets.hash(secret), Map.of(CREDENTIAL_LABEL, clusterName));
-        LOG.info("Cluster {}/{} registered with token {} and labels {}", ns, clusterName, tokenName, labels);
-        return new Registration(ns, clusterName, CREDENTIAL_PREFIX + secret);
+        putHash(ns, credentialSecret, Secrets.hash(secret), Map.of(CREDENTIAL_LABEL, clusterName));
+        if (reRegistration) {
+            LOG.warn("Cluster {}/{} re-registered with token {} (allowed by an admin); its previous credential is revoked",
+                    ns, clusterName, tokenName);
+        } else {
+            LOG.info("Cluster {}/{} registered with token {} and labels {}", ns, clusterName, tokenName, labels);
+        }
+        return new Registration(ns, clusterName, CREDENTIAL_PREFIX + ns + "." + clusterName + "." + secret);
+    }
+
+    static boolean reservedLabel(String key) {
+        int slash = key.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String domain = key.substring(0, slash);
+        return domain.equals(RESERVED_LABEL_DOMAIN) || domain.endsWith("." + RESERVED_LABEL_DOMAIN);
     }
 
     /**
@@ -110,28 +167,32 @@ public final class RegistrationService {
      * @throws AuthException UNAUTHENTICATED for an unknown credential, PERMISSION_DENIED for another cluster's
      */
     public void authenticate(String namespace, String clusterName, String credential) {
-        if (credential == null || !credential.startsWith(CREDENTIAL_PREFIX)) {
+        if (credential != null && credential.startsWith(CREDENTIAL_PREFIX)) {
+            String[] parts = credential.substring(CREDENTIAL_PREFIX.length()).split("\\.", 3);
+            if (parts.length == 3 && parts[0].length() <= 63 && parts[1].length() <= 63) {
+                Optional<String> stored = storedHash(parts[0], CredentialSecrets.agentCredentialSecret(parts[1]));
+                if (stored.isPresent() && Secrets.matches(parts[2], stored.get())) {
+                    if (parts[0].equals(namespace) && parts[1].equals(clusterName)) {
+                        return;
+                    }
+                    throw new AuthException(AuthException.Code.PERMISSION_DENIED, "this credential belongs to cluster "
+                            + parts[0] + "/" + parts[1] + " and may not act for cluster " + namespace + "/" + clusterName);
+                }
+            }
+        } else if (credential != null && credential.startsWith(LEGACY_CREDENTIAL_PREFIX)) {
+            Optional<String> own = storedHash(namespace, CredentialSecrets.agentCredentialSecret(clusterName));
+            if (own.isPresent() && Secrets.matches(credential.substring(LEGACY_CREDENTIAL_PREFIX.length()), own.get())) {
+                return;
+            }
+        } else {
             throw new AuthException(AuthException.Code.UNAUTHENTICATED,
                     "missing or malformed cluster credential: register the agent with a registration token first");
-        }
-        String secret = credential.substring(CREDENTIAL_PREFIX.length());
-        Optional<String> own = storedHash(namespace, credentialSecretName(clusterName));
-        if (own.isPresent() && Secrets.matches(secret, own.get())) {
-            return;
-        }
-        String hash = Secrets.hash(secret);
-        for (ObjectNode s : store.list(Kind.SECRET, null)) {
-            String owner = Json.labels(s).get(CREDENTIAL_LABEL);
-            if (owner != null && hash.equals(Json.text(s.path("data"), "hash"))) {
-                throw new AuthException(AuthException.Code.PERMISSION_DENIED, "this credential belongs to cluster "
-                        + Json.namespace(s) + "/" + owner + " and may not act for cluster " + namespace + "/" + clusterName);
-            }
         }
         throw new AuthException(AuthException.Code.UNAUTHENTICATED, "unknown or revoked credential for cluster "
                 + namespace + "/" + clusterName + ": register the agent again with a registration token");
     }
 
-    private void upsertCluster(String ns, String name, Map<String, String> labels) {
+    private void upsertCluster(String ns, String name, Map<String, String> labels, boolean reRegistration) {
         ObjectKey key = new ObjectKey(Kind.CLUSTER, ns, name);
         for (int attempt = 0; ; attempt++) {
             Optional<ObjectNode> existing = store.get(key);
@@ -141,10 +202,26 @@ public final class RegistrationService {
                     Json.metadata(cluster).set("labels", Json.MAPPER.valueToTree(labels));
                     cluster.putObject("spec");
                     store.create(cluster);
-                } else {
+                } else if (reRegistration) {
                     ObjectNode cluster = existing.get();
-                    Json.metadata(cluster).set("labels", Json.MAPPER.valueToTree(labels));
+                    if (!"true".equals(cluster.path("metadata").path("annotations").path(ALLOW_REREGISTRATION).asText())) {
+                        throw new AuthException(AuthException.Code.ALREADY_EXISTS, "cluster " + ns + "/" + name
+                                + " is already registered by another agent; an admin can allow one re-registration with "
+                                + "'flotilla cluster allow-reregistration " + name + "' (annotation " + ALLOW_REREGISTRATION
+                                + "=true), or register under another name");
+                    }
+                    // one re-registration per allowance; labels stay the admin's
+                    ((ObjectNode) cluster.path("metadata").path("annotations")).remove(ALLOW_REREGISTRATION);
                     store.update(cluster);
+                } else {
+                    // created by an admin before its agent came: the admin's labels win, the agent's fill the gaps
+                    ObjectNode cluster = existing.get();
+                    Map<String, String> merged = new LinkedHashMap<>(labels);
+                    merged.putAll(Json.labels(cluster));
+                    if (!merged.equals(Json.labels(cluster))) {
+                        Json.metadata(cluster).set("labels", Json.MAPPER.valueToTree(merged));
+                        store.update(cluster);
+                    }
                 }
                 return;
             } catch (StoreException.Conflict | StoreException.AlreadyExists e) {
@@ -171,13 +248,5 @@ public final class RegistrationService {
         } else {
             store.create(secret);
         }
-    }
-
-    static String tokenSecretName(String tokenName) {
-        return "flotilla-token-" + tokenName;
-    }
-
-    static String credentialSecretName(String clusterName) {
-        return "flotilla-agent-" + clusterName;
     }
 }

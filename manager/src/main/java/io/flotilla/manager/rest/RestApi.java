@@ -12,9 +12,11 @@ import io.flotilla.manager.api.Validation;
 import io.flotilla.manager.api.ValuesRedaction;
 import io.flotilla.manager.core.Blocking;
 import io.flotilla.manager.registration.RegistrationService;
+import io.flotilla.manager.security.policy.CredentialSecrets;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.StoreException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -41,12 +43,16 @@ public final class RestApi {
     private final Blocking blocking;
     private final RegistrationService registration;
     private final BooleanSupplier ready;
+    private final Handler<RoutingContext> access;
 
-    public RestApi(Store store, Blocking blocking, RegistrationService registration, BooleanSupplier ready) {
+    /** @param access authenticates and authorises every request but the health checks (see {@code AccessHandler}) */
+    public RestApi(Store store, Blocking blocking, RegistrationService registration, BooleanSupplier ready,
+                   Handler<RoutingContext> access) {
         this.store = store;
         this.blocking = blocking;
         this.registration = registration;
         this.ready = ready;
+        this.access = access;
     }
 
     public Router router(Vertx vertx, java.util.function.Consumer<Router> extraRoutes) {
@@ -56,6 +62,7 @@ public final class RestApi {
             boolean ok = ready.getAsBoolean();
             ctx.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "text/plain").end(ok ? "ok" : "not ready");
         });
+        router.route().handler(access);
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
         extraRoutes.accept(router);
         for (String prefix : List.of(GROUP_PREFIX, "/api/v1")) {
@@ -102,7 +109,7 @@ public final class RestApi {
                 list.put("apiVersion", kind.apiVersion());
                 list.put("kind", kind.kindName() + "List");
                 ArrayNode items = list.putArray("items");
-                store.list(kind, ns).forEach(o -> items.add(redact(o)));
+                store.list(kind, ns).stream().filter(o -> !credentialMaterial(o)).forEach(o -> items.add(redact(o)));
                 return new Reply(200, list);
             });
         });
@@ -121,6 +128,9 @@ public final class RestApi {
             String ns = ctx.pathParam("ns");
             ObjectNode body = body(ctx);
             Validation.validate(body, kind, ns, null);
+            if (kind == Kind.SECRET) {
+                refuseCredentialMaterial(ns, Json.name(body));
+            }
             normalise(body, kind, ns);
             return blocking.run(() -> {
                 if (kind == Kind.CLUSTER_REGISTRATION_TOKEN) {
@@ -170,7 +180,25 @@ public final class RestApi {
     }
 
     private ObjectKey key(RoutingContext ctx, boolean write) {
-        return new ObjectKey(kind(ctx, write), ctx.pathParam("ns"), ctx.pathParam("name"));
+        ObjectKey key = new ObjectKey(kind(ctx, write), ctx.pathParam("ns"), ctx.pathParam("name"));
+        if (key.kind() == Kind.SECRET) {
+            refuseCredentialMaterial(key.namespace(), key.name());
+        }
+        return key;
+    }
+
+    /** The manager's own credential hashes are neither served nor writable, whoever asks (forged credentials). */
+    private static void refuseCredentialMaterial(String namespace, String name) {
+        if (CredentialSecrets.isReserved(namespace, name)) {
+            throw new ApiError(403, "Forbidden", "metadata.name", "secret " + namespace + "/" + name
+                    + " is reserved for the manager's own credential material (names flotilla-agent-*, flotilla-token-*, "
+                    + "namespace " + CredentialSecrets.SYSTEM_NAMESPACE + ") and is not available through the API");
+        }
+    }
+
+    private static boolean credentialMaterial(ObjectNode object) {
+        return Kind.SECRET.kindName().equals(Json.text(object, "kind"))
+                && CredentialSecrets.isReserved(Json.namespace(object), Json.name(object));
     }
 
     private static void normalise(ObjectNode body, Kind kind, String ns) {
@@ -253,7 +281,8 @@ public final class RestApi {
         return new ApiError(500, "InternalError", null, "internal error; see the manager log");
     }
 
-    static void fail(RoutingContext ctx, ApiError error) {
+    /** Writes a refusal as a Kubernetes {@code Status} object. */
+    public static void fail(RoutingContext ctx, ApiError error) {
         ObjectNode status = Json.object();
         status.put("apiVersion", "v1");
         status.put("kind", "Status");

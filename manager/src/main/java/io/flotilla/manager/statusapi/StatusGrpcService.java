@@ -1,5 +1,8 @@
 package io.flotilla.manager.statusapi;
 
+import io.flotilla.manager.security.Authenticator;
+import io.flotilla.manager.security.GrpcAccess;
+import io.flotilla.manager.security.policy.ApiRequest;
 import io.flotilla.manager.status.StatusKey;
 import io.flotilla.proto.v1.StatusEvent;
 import io.flotilla.proto.v1.StatusFilter;
@@ -19,15 +22,18 @@ import java.util.Set;
 /** gRPC {@code StatusService}: Get, List and Watch of aggregated status, for tooling. */
 public final class StatusGrpcService {
     private final StatusHub hub;
+    private final Authenticator authenticator;
 
-    public StatusGrpcService(StatusHub hub) {
+    public StatusGrpcService(StatusHub hub, Authenticator authenticator) {
         this.hub = hub;
+        this.authenticator = authenticator;
     }
 
+    /** Every call needs a bearer token of a role that may read status (see {@code AccessPolicy}). */
     public void bind(GrpcServer server) {
-        server.callHandler(StatusServiceGrpcService.Get, this::get);
-        server.callHandler(StatusServiceGrpcService.List, this::list);
-        server.callHandler(StatusServiceGrpcService.Watch, this::watch);
+        server.callHandler(StatusServiceGrpcService.Get, GrpcAccess.guard(authenticator, ApiRequest.statusService("Get"), this::get));
+        server.callHandler(StatusServiceGrpcService.List, GrpcAccess.guard(authenticator, ApiRequest.statusService("List"), this::list));
+        server.callHandler(StatusServiceGrpcService.Watch, GrpcAccess.guard(authenticator, ApiRequest.statusService("Watch"), this::watch));
     }
 
     /** Kind names as the API spells them ({@code GitRepo}, {@code Bundle}, {@code Cluster}, {@code ClusterGroup}). */

@@ -2,6 +2,7 @@ package io.flotilla.manager.agents;
 
 import io.flotilla.manager.Manager;
 import io.flotilla.manager.ManagerConfig;
+import io.flotilla.manager.testing.ManagerClient;
 import io.flotilla.manager.api.Conditions;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
@@ -53,7 +54,7 @@ class AgentStreamMockTest {
                         .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         vertx = Vertx.vertx();
-        grpc = GrpcClient.client(vertx);
+        grpc = ManagerClient.admin(manager).grpc(vertx);
         address = SocketAddress.inetSocketAddress(manager.port(), "127.0.0.1");
     }
 
@@ -65,10 +66,9 @@ class AgentStreamMockTest {
     }
 
     static String createToken(String name, String ttl) throws Exception {
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + manager.port() + "/apis/flotilla.io/v1alpha1/namespaces/fleet-default/clusterregistrationtokens"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"ttl\":\"" + ttl + "\"}}"))
-                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = ManagerClient.admin(manager).send("POST",
+                "/apis/flotilla.io/v1alpha1/namespaces/fleet-default/clusterregistrationtokens",
+                "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"ttl\":\"" + ttl + "\"}}");
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(201);
         return Json.MAPPER.readTree(resp.body()).path("status").path("token").asText();
     }
@@ -114,7 +114,7 @@ class AgentStreamMockTest {
         String valid = createToken("tok-" + Math.abs(what.hashCode()), "1h");
         String presented = switch (token) {
             case "VALID" -> valid;
-            case "WRONG_SECRET" -> valid + "A";
+            case "WRONG_SECRET" -> valid.replaceFirst("^((?:[^.]+\\.){3}[^.]+)", "$1A"); // secret part (4th) changed
             default -> token;
         };
         Outcome outcome = register(presented, cluster);
@@ -141,7 +141,7 @@ class AgentStreamMockTest {
         Outcome two = register(token, "c-two");
         assertThat(one.status()).isEqualTo(GrpcStatus.OK);
         assertThat(two.status()).isEqualTo(GrpcStatus.OK);
-        assertThat(one.response().getCredential()).startsWith("flc1.").isNotEqualTo(two.response().getCredential());
+        assertThat(one.response().getCredential()).startsWith("flc2.fleet-default.c-one.").isNotEqualTo(two.response().getCredential());
         assertThat(Json.labels(manager.store().get(new ObjectKey(Kind.CLUSTER, "fleet-default", "c-one")).orElseThrow()))
                 .containsEntry("env", "dev");
 
@@ -153,7 +153,7 @@ class AgentStreamMockTest {
 
         Object other = connect(one.response().getCredential(), "c-two").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(other).isEqualTo(GrpcStatus.PERMISSION_DENIED);
-        Object forged = connect("flc1.forged", "c-two").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Object forged = connect("flc2.fleet-default.c-two.forged", "c-two").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(forged).isEqualTo(GrpcStatus.UNAUTHENTICATED);
         assertThat(Conditions.get(manager.store().get(new ObjectKey(Kind.CLUSTER, "fleet-default", "c-two"))
                 .orElseThrow().path("status"), "AgentConnected")).isNull();

@@ -27,7 +27,8 @@ class PurePackagesTest {
     @ParameterizedTest
     @ValueSource(strings = {"io.flotilla.manager.targeting..", "io.flotilla.manager.status..",
             "io.flotilla.bundle.options..", "io.flotilla.bundle.fleetyaml..", "io.flotilla.manager.api..",
-            "io.flotilla.manager.rollout.."})
+            "io.flotilla.manager.rollout..",
+            "io.flotilla.manager.security.policy.."})
     void pureDecisionPackagesImportNoIoLibrary(String pkg) {
         assertThat(classes.stream().filter(c -> c.getPackageName().startsWith(pkg.replace("..", "")))).as(pkg)
                 .isNotEmpty();

@@ -10,6 +10,8 @@ import io.flotilla.bundle.options.GitTarget;
 import io.flotilla.bundle.options.LabelSelectorSpec;
 import io.flotilla.manager.Manager;
 import io.flotilla.manager.ManagerConfig;
+import io.flotilla.manager.testing.ManagerClient;
+import io.flotilla.proto.v1.ManagerMessage;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import io.flotilla.manager.api.ObjectKey;
@@ -58,7 +60,7 @@ class DeploymentLifecycleMockTest {
         vertx = Vertx.vertx();
         String token = token();
         for (String c : List.of("c1", "c2", "c3")) {
-            agents.put(c, new ProtocolAgent(vertx, manager.port()).register(token, c, Map.of("env", "dev")));
+            agents.put(c, new ProtocolAgent(vertx, ManagerClient.admin(manager)).register(token, c, Map.of("env", "dev")));
         }
     }
 
@@ -74,10 +76,9 @@ class DeploymentLifecycleMockTest {
     }
 
     private String token(String name) throws Exception {
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + manager.port() + "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"" + name + "\"}}"))
-                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = ManagerClient.admin(manager).send("POST",
+                "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens",
+                "{\"metadata\":{\"name\":\"" + name + "\"}}");
         return Json.MAPPER.readTree(resp.body()).path("status").path("token").asText();
     }
 
@@ -113,6 +114,31 @@ class DeploymentLifecycleMockTest {
 
     private static BundleTarget doNotDeploy(String name, String clusterName) {
         return new BundleTarget(name, clusterName, null, null, null, true, null, null, BundleDeploymentOptions.empty());
+    }
+
+    @Test
+    void anAgentGetsOnlyContentItsOwnBdsReference() throws Exception {
+        for (ProtocolAgent a : agents.values()) {
+            a.connect(Map.of());
+        }
+        putBundle("only-c1", List.of(), List.of(new GitTarget(null, "c1", null, null, null)));
+        manager.deployments().sync();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(agents.get("c1").upserted()).contains("only-c1"));
+        String contentId = manager.store().get(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, ClusterNamespaces.of(NS, "c1"), "only-c1"))
+                .orElseThrow().path("spec").path("contentId").asText();
+        io.flotilla.proto.v1.AgentMessage ask = io.flotilla.proto.v1.AgentMessage.newBuilder()
+                .setContentRequest(io.flotilla.proto.v1.ContentRequest.newBuilder().addContentIds(contentId)).build();
+
+        agents.get("c1").received().clear();
+        agents.get("c1").send(ask);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(agents.get("c1").received())
+                .anyMatch(m -> m.hasContent() && m.getContent().getContentId().equals(contentId)));
+
+        // c2 holds no BD of that bundle: asking by id (ids are hashes, easily guessed or leaked) gets nothing
+        agents.get("c2").received().clear();
+        agents.get("c2").send(ask);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(agents.get("c2").received()).noneMatch(ManagerMessage::hasContent));
     }
 
     @Test
@@ -347,7 +373,7 @@ class DeploymentLifecycleMockTest {
         assertThat(spec.path("paused").asBoolean()).isTrue();
 
         // a cluster joining while the bundle is paused gets a BD with nothing released, and no upsert
-        ProtocolAgent c4 = new ProtocolAgent(vertx, manager.port()).register(token("t4"), "c4", Map.of("env", "dev"));
+        ProtocolAgent c4 = new ProtocolAgent(vertx, ManagerClient.admin(manager)).register(token("t4"), "c4", Map.of("env", "dev"));
         agents.put("c4", c4);
         c4.connect(Map.of());
         manager.deployments().sync();

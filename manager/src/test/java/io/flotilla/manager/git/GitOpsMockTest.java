@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.manager.Manager;
 import io.flotilla.manager.ManagerConfig;
+import io.flotilla.manager.testing.ManagerClient;
 import io.flotilla.manager.api.Conditions;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
@@ -70,9 +71,7 @@ class GitOpsMockTest {
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).header("content-type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ManagerClient.admin(manager).send("POST", path, json);
     }
 
     private void createGitRepo(String pollingInterval, boolean disablePolling, String secret) throws Exception {
@@ -174,7 +173,9 @@ class GitOpsMockTest {
     }
 
     private HttpResponse<String> webhook(String payload, String signature) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + "/webhooks/git"))
+        // no bearer token: the webhook is authenticated by its signature alone
+        ManagerClient anonymous = ManagerClient.admin(manager).withToken(null);
+        return anonymous.http().send(HttpRequest.newBuilder(URI.create(anonymous.server() + "/webhooks/git"))
                 .POST(HttpRequest.BodyPublishers.ofString(payload)).header("content-type", "application/json")
                 .header("X-GitHub-Event", "push").header("X-Hub-Signature-256", signature).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.flotilla.manager.Manager;
+import io.flotilla.manager.testing.ManagerClient;
 import io.flotilla.manager.ManagerConfig;
 import io.flotilla.manager.api.Conditions;
 import io.flotilla.manager.api.Json;
@@ -291,8 +292,8 @@ class CrdSchemaKubeIT {
                     {"metadata": {"name": "everything"}, "spec": {"selector": {}}}""");
             String token = Json.MAPPER.readTree(post(manager, "clusterregistrationtokens",
                     "{\"metadata\": {\"name\": \"agents\"}, \"spec\": {\"ttl\": \"2h\"}}")).path("status").path("token").asText();
-            ProtocolAgent c1 = new ProtocolAgent(vertx, manager.port()).register(token, "c1", Map.of("env", "dev"));
-            ProtocolAgent c2 = new ProtocolAgent(vertx, manager.port()).register(token, "c2",
+            ProtocolAgent c1 = new ProtocolAgent(vertx, ManagerClient.admin(manager)).register(token, "c1", Map.of("env", "dev"));
+            ProtocolAgent c2 = new ProtocolAgent(vertx, ManagerClient.admin(manager)).register(token, "c2",
                     Map.of("env", "prod", "region", "eu-west"));
             c1.connect(Map.of());
             c2.connect(Map.of());
@@ -383,10 +384,8 @@ class CrdSchemaKubeIT {
     }
 
     private static String post(Manager manager, String plural, String json) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + manager.port() + "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/" + plural))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).header("content-type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = ManagerClient.admin(manager).send("POST",
+                "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/" + plural, json);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return response.body();
     }

@@ -3,6 +3,7 @@ package io.flotilla.manager.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.manager.Manager;
 import io.flotilla.manager.ManagerConfig;
+import io.flotilla.manager.testing.ManagerClient;
 import io.flotilla.manager.api.Json;
 import io.flotilla.manager.api.Kind;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The REST API of a real manager on loopback, with the embedded store in a temp dir. */
 class RestApiMockTest {
     private static final String BASE = "/apis/flotilla.io/v1alpha1/namespaces/fleet-default/";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dataDir;
@@ -36,7 +36,10 @@ class RestApiMockTest {
     static void start() throws Exception {
         manager = Manager.start(ManagerConfig.defaults(dataDir, "127.0.0.1", 0))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        client = ManagerClient.admin(manager);
     }
+
+    static ManagerClient client;
 
     @AfterAll
     static void stop() throws Exception {
@@ -47,12 +50,12 @@ class RestApiMockTest {
     }
 
     static Reply call(String method, String path, String body, String contentType) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+        HttpRequest.Builder req = client.request(path)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             req.header("content-type", contentType);
         }
-        HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = client.send(req.build());
         JsonNode json = null;
         try {
             json = Json.MAPPER.readTree(resp.body());

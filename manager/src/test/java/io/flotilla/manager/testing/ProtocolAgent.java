@@ -30,10 +30,11 @@ public final class ProtocolAgent implements AutoCloseable {
     private String credential;
     private String cluster;
 
-    public ProtocolAgent(Vertx vertx, int port) {
+    /** An agent of the manager {@code manager} names (its server URL and CA; its token is not used). */
+    public ProtocolAgent(Vertx vertx, ManagerClient manager) {
         this.vertx = vertx;
-        this.client = GrpcClient.client(vertx);
-        this.address = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+        this.client = manager.grpc(vertx);
+        this.address = SocketAddress.inetSocketAddress(manager.server().getPort(), manager.server().getHost());
     }
 
     public ProtocolAgent register(String token, String clusterName, Map<String, String> labels) throws Exception {

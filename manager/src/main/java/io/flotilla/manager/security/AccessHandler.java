@@ -1,0 +1,122 @@
+package io.flotilla.manager.security;
+
+import io.flotilla.manager.api.ApiError;
+import io.flotilla.manager.security.policy.AccessPolicy;
+import io.flotilla.manager.security.policy.ApiRequest;
+import io.flotilla.manager.security.policy.Identity;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Authentication and authorisation in front of the REST API and the SSE status stream: the bearer token is resolved
+ * by the {@link Authenticator}, the request judged by {@link AccessPolicy}. No token or a bad one: 401; not allowed:
+ * 403. {@code /healthz}, {@code /readyz} and the git webhook (which checks its own signature) stay open.
+ */
+public final class AccessHandler implements Handler<RoutingContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(AccessHandler.class);
+    /** Where the identity of an admitted request is kept on the routing context. */
+    public static final String IDENTITY = "flotilla.identity";
+    static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/webhooks/git");
+
+    private final Authenticator authenticator;
+    private final BiConsumer<RoutingContext, ApiError> refuse;
+
+    /** @param refuse writes a refusal as the API does (a Kubernetes {@code Status} object) */
+    public AccessHandler(Authenticator authenticator, BiConsumer<RoutingContext, ApiError> refuse) {
+        this.authenticator = authenticator;
+        this.refuse = refuse;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String path = ctx.request().path();
+        if (OPEN_PATHS.contains(path)) {
+            ctx.next();
+            return;
+        }
+        String token = bearer(ctx.request().headers());
+        if (token == null) {
+            unauthorized(ctx, "authentication required: send 'Authorization: Bearer <token>' (bin/flotilla reads it "
+                    + "from its client config or FLOTILLA_TOKEN; the manager wrote an admin config into its data dir)");
+            return;
+        }
+        // The body (if any) is read by BodyHandler after this check: hold it until then.
+        ctx.request().pause();
+        ApiRequest request = ApiRequest.parse(ctx.request().method().name(), path);
+        authenticator.authenticate(token).onComplete(ar -> {
+            if (ar.failed()) {
+                unauthorized(ctx, message(ar.cause()));
+                return;
+            }
+            Identity who = ar.result();
+            AccessPolicy.Decision decision = AccessPolicy.decide(who, request);
+            if (!decision.allowed()) {
+                LOG.info("{} {} by {} refused: {}", ctx.request().method(), path, who.name(), decision.reason());
+                ctx.request().resume();
+                refuse.accept(ctx, new ApiError(403, "Forbidden", null, decision.reason()));
+                return;
+            }
+            ctx.put(IDENTITY, who);
+            ctx.next();
+            ctx.request().resume();
+        });
+    }
+
+    private void unauthorized(RoutingContext ctx, String message) {
+        ctx.request().resume();
+        ctx.response().putHeader("www-authenticate", "Bearer realm=\"flotilla\"");
+        refuse.accept(ctx, new ApiError(401, "Unauthorized", null, message));
+    }
+
+    static String message(Throwable e) {
+        return e instanceof Authenticator.AuthenticationFailed ? e.getMessage()
+                : "authentication failed: " + e.getClass().getSimpleName();
+    }
+
+    /** The token of an {@code Authorization: Bearer …} header, or null. */
+    public static String bearer(MultiMap headers) {
+        String auth = headers.get("authorization");
+        if (auth == null || auth.length() < 7 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = auth.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** For the gRPC side: authenticates and authorises, failing with the reason and the status it maps to. */
+    public static Future<Identity> check(Authenticator authenticator, MultiMap headers, ApiRequest request) {
+        String token = bearer(headers);
+        if (token == null) {
+            return Future.failedFuture(new Denied(true, "authentication required: send 'authorization: Bearer <token>' metadata"));
+        }
+        return authenticator.authenticate(token).transform(ar -> {
+            if (ar.failed()) {
+                return Future.failedFuture(new Denied(true, message(ar.cause())));
+            }
+            AccessPolicy.Decision decision = AccessPolicy.decide(ar.result(), request);
+            return decision.allowed() ? Future.succeededFuture(ar.result())
+                    : Future.failedFuture(new Denied(false, decision.reason()));
+        });
+    }
+
+    /** A refused call: {@code unauthenticated} → 401 / UNAUTHENTICATED, otherwise 403 / PERMISSION_DENIED. */
+    public static final class Denied extends RuntimeException {
+        private final boolean unauthenticated;
+
+        Denied(boolean unauthenticated, String message) {
+            super(message, null, false, false);
+            this.unauthenticated = unauthenticated;
+        }
+
+        public boolean unauthenticated() {
+            return unauthenticated;
+        }
+    }
+}
