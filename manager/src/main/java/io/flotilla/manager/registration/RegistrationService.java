@@ -233,7 +233,7 @@ public final class RegistrationService {
     }
 
     private Optional<String> storedHash(String ns, String secretName) {
-        return store.get(new ObjectKey(Kind.SECRET, ns, secretName)).map(s -> Json.text(s.path("data"), "hash"));
+        return store.get(new ObjectKey(Kind.SECRET, ns, secretName)).map(s -> SecretData.get(s.path("data"), "hash"));
     }
 
     private void putHash(String ns, String secretName, String hash, Map<String, String> labels) {
@@ -241,7 +241,7 @@ public final class RegistrationService {
         if (!labels.isEmpty()) {
             Json.metadata(secret).set("labels", Json.MAPPER.valueToTree(labels));
         }
-        secret.putObject("data").put("hash", hash);
+        SecretData.put(secret.putObject("data"), "hash", hash);
         Optional<ObjectNode> existing = store.get(new ObjectKey(Kind.SECRET, ns, secretName));
         if (existing.isPresent()) {
             store.update(secret);

@@ -1,5 +1,6 @@
 package io.flotilla.manager.security;
 
+import io.flotilla.manager.registration.SecretData;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.manager.api.ApiError;
 import io.flotilla.manager.api.Json;
@@ -62,11 +63,11 @@ public final class UserTokens {
         ObjectNode object = Json.newObject(Kind.SECRET, CredentialSecrets.SYSTEM_NAMESPACE, CredentialSecrets.userTokenSecret(name));
         Json.metadata(object).set("labels", Json.MAPPER.valueToTree(Map.of(LABEL, name)));
         ObjectNode data = object.putObject("data");
-        data.put("hash", Secrets.hash(secret));
-        data.put("role", role.label());
+        SecretData.put(data, "hash", Secrets.hash(secret));
+        SecretData.put(data, "role", role.label());
         String expires = ttl == null ? null : clock.instant().plus(ttl).toString();
         if (expires != null) {
-            data.put("expiresAt", expires);
+            SecretData.put(data, "expiresAt", expires);
         }
         ObjectNode created;
         try {
@@ -116,14 +117,14 @@ public final class UserTokens {
             throw new Authenticator.AuthenticationFailed("unknown or revoked user token \"" + name + "\"");
         }
         ObjectNode data = (ObjectNode) stored.get().path("data");
-        if (!Secrets.matches(rest.substring(dot + 1), Json.text(data, "hash"))) {
+        if (!Secrets.matches(rest.substring(dot + 1), SecretData.get(data, "hash"))) {
             throw new Authenticator.AuthenticationFailed("user token \"" + name + "\" is wrong (its secret part does not match)");
         }
-        String expires = Json.text(data, "expiresAt");
+        String expires = SecretData.get(data, "expiresAt");
         if (expires != null && !clock.instant().isBefore(Instant.parse(expires))) {
             throw new Authenticator.AuthenticationFailed("user token \"" + name + "\" expired at " + expires);
         }
-        return new Identity(name, Role.parse(Json.text(data, "role")));
+        return new Identity(name, Role.parse(SecretData.get(data, "role")));
     }
 
     private static ObjectKey key(String name) {
@@ -132,7 +133,7 @@ public final class UserTokens {
 
     private static Info info(ObjectNode secret) {
         ObjectNode data = (ObjectNode) secret.path("data");
-        return new Info(Json.labels(secret).get(LABEL), Role.parse(Json.text(data, "role")),
-                Json.text(secret.path("metadata"), "creationTimestamp"), Json.text(data, "expiresAt"));
+        return new Info(Json.labels(secret).get(LABEL), Role.parse(SecretData.get(data, "role")),
+                Json.text(secret.path("metadata"), "creationTimestamp"), SecretData.get(data, "expiresAt"));
     }
 }
