@@ -123,9 +123,10 @@ class ManagerFailoverKubeIT {
 
         // The admin credential manager-a bootstrapped is stored upstream (a Secret): valid whoever leads.
         RestClient rest = RestClient.of(proxyConfig(service.port(), "manager-a"));
-        String token = rest.call("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/clusterregistrationtokens",
-                "{\"metadata\":{\"name\":\"e2e\"}}").body().path("status").path("token").asText();
-        assertThat(token).isNotEmpty();
+        RestClient.Reply created = rest.call("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS
+                + "/clusterregistrationtokens", "{\"metadata\":{\"name\":\"e2e\"}}");
+        String token = created.body().path("status").path("token").asText();
+        assertThat(token).as(created + "\n" + a.output()).isNotEmpty();
         for (int i = 1; i <= 3; i++) {
             String cluster = "c" + i;
             Agent agent = Agent.start(new AgentConfig(URI.create("http://127.0.0.1:" + service.port()), token, cluster,

@@ -157,7 +157,7 @@ public final class Manager {
         }).compose(store -> {
             Blocking storePool = new Blocking(vertx, "flotilla-store", 4);
             return vertx.executeBlocking(() -> ManagerSecurity.prepare(config.tls(), config.dataDir(), config.host(), store,
-                            storePool, vertx))
+                            storePool, vertx, bootstrapAdminName(config)))
                     .onFailure(e -> storePool.close())
                     .map(security -> {
                         Manager manager = new Manager(config, vertx, store, storePool, security);
@@ -184,6 +184,18 @@ public final class Manager {
                     .whenComplete((v, ignored) -> result.completeExceptionally(ar.cause()));
         });
         return Future.fromCompletionStage(result);
+    }
+
+    /** Replicas share one store in Kubernetes mode: each bootstraps an admin token of its own. */
+    private static String bootstrapAdminName(ManagerConfig config) {
+        if (config.kubernetes() == null) {
+            return io.flotilla.manager.security.UserTokens.BOOTSTRAP_ADMIN;
+        }
+        String identity = config.kubernetes().election() != null ? config.kubernetes().election().identity()
+                : config.kubernetes().namespace();
+        String name = ("admin-" + identity.toLowerCase(java.util.Locale.ROOT)).replaceAll("[^a-z0-9-]", "-");
+        name = name.length() > 63 ? name.substring(0, 63) : name;
+        return name.replaceAll("-+$", "");
     }
 
     /** Called (once) when this replica loses the Lease after leading: its controllers are undeployed by then. */

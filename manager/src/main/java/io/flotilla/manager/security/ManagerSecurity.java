@@ -60,6 +60,15 @@ public final class ManagerSecurity {
      */
     public static ManagerSecurity prepare(TlsSettings settings, Path dataDir, String listenHost, Store store, Blocking blocking,
                                           Vertx vertx) {
+        return prepare(settings, dataDir, listenHost, store, blocking, vertx, UserTokens.BOOTSTRAP_ADMIN);
+    }
+
+    /**
+     * @param bootstrapAdmin the name of the admin token this manager bootstraps: one per replica when replicas share a
+     *                       store (Kubernetes mode), so that a replica's start never revokes another one's token
+     */
+    public static ManagerSecurity prepare(TlsSettings settings, Path dataDir, String listenHost, Store store, Blocking blocking,
+                                          Vertx vertx, String bootstrapAdmin) {
         if (settings.plaintext() && !isLoopback(listenHost)) {
             LOG.warn("Serving WITHOUT TLS on {} (--plaintext): tokens and credentials cross the network in clear text",
                     listenHost);
@@ -76,11 +85,11 @@ public final class ManagerSecurity {
             }
         }
         if (adminToken == null) {
-            if (tokens.exists(UserTokens.BOOTSTRAP_ADMIN)) {
-                tokens.revoke(UserTokens.BOOTSTRAP_ADMIN);
+            if (tokens.exists(bootstrapAdmin)) {
+                tokens.revoke(bootstrapAdmin);
             }
-            adminToken = tokens.create(UserTokens.BOOTSTRAP_ADMIN, Role.ADMIN, null).token();
-            LOG.info("Bootstrapped admin token \"{}\" into {}", UserTokens.BOOTSTRAP_ADMIN, adminFile.toAbsolutePath());
+            adminToken = tokens.create(bootstrapAdmin, Role.ADMIN, null).token();
+            LOG.info("Bootstrapped admin token \"{}\" into {}", bootstrapAdmin, adminFile.toAbsolutePath());
         }
         return new ManagerSecurity(dataDir, tls, tokens, blocking, new StoreAuthenticator(tokens, blocking), adminToken);
     }
