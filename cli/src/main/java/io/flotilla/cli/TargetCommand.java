@@ -134,6 +134,8 @@ final class TargetCommand implements Callable<Integer> {
                         row.put("excludedBy", "doNotDeploy in " + dnd.customizationName());
                     } else if (ex != null) {
                         row.put("excludedBy", "no target matches");
+                    } else if (result.failed()) {
+                        row.put("excludedBy", "targeting error (above)");
                     } else {
                         row.put("excludedBy", "not a candidate (other namespace)");
                     }

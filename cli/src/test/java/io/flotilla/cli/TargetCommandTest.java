@@ -91,6 +91,23 @@ class TargetCommandTest {
                 .isEqualTo(Map.of("image", "web", "replicas", "2"));
     }
 
+    /** No input gives a stack trace: a malformed Bundle file is an error naming the field. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'targets: oops'                    | spec.targets: expected a list, got string",
+            "'resources: 5'                     | spec.resources: expected a list, got number",
+            "'targets: [{clusterName: [a]}]'    | spec.targets[0].clusterName",
+            "'rolloutStrategy: {partitions: 3}' | spec.rolloutStrategy.partitions"})
+    void malformedBundleFilesNameTheField(String spec, String message, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("bundle.yaml");
+        java.nio.file.Files.writeString(file, "apiVersion: flotilla.io/v1alpha1\nkind: Bundle\nmetadata: {name: x}\n"
+                + "spec:\n  " + spec + "\n");
+        Run run = run("target", "--bundle", file.toString(), "--clusters", DIR + "clusters.yaml");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     @ParameterizedTest(name = "[{index}] {2}")
     @CsvSource(delimiter = '|', value = {
             "app    | bad-clusters.yaml  | bad-clusters.yaml: Cluster \"dev-1\": spec.templateValuez: unknown field",

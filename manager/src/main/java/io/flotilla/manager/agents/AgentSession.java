@@ -24,6 +24,23 @@ public final class AgentSession {
         return cluster;
     }
 
+    /** Per BD, the generation last sent as an upsert on this stream. */
+    private final java.util.Map<String, Long> upsertSent = new java.util.HashMap<>();
+
+    /**
+     * True unless this generation of the BD was already sent on this stream (a BD created while the agent's hello
+     * is being answered would otherwise go twice: with the catch-up and with its creation).
+     */
+    public boolean markUpsertSent(String bd, long generation) {
+        Long previous = upsertSent.put(bd, generation);
+        return previous == null || previous != generation;
+    }
+
+    /** The BD was deleted: a new one of the same name starts again at generation 1. */
+    public void forgetUpsert(String bd) {
+        upsertSent.remove(bd);
+    }
+
     /** True the first time a content id is offered for this stream. */
     public boolean markContentSent(String contentId) {
         return contentSent.add(contentId);

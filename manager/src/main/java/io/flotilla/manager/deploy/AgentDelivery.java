@@ -89,6 +89,7 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
             context.runOnContext(v -> {
                 AgentSession session = agents.session(sessionKey);
                 if (session != null) {
+                    session.forgetUpsert(name);
                     session.send(deleteMessage(name, keep, deleteCrds));
                     LOG.info("{}: BD {} deleted, delete sent to the agent (keepResources={})", sessionKey, name, keep);
                 }
@@ -114,6 +115,9 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     }
 
     private void sendUpsert(AgentSession session, ObjectNode bd) {
+        if (!session.markUpsertSent(Json.name(bd), bd.path("metadata").path("generation").asLong())) {
+            return;
+        }
         String contentId = bd.path("spec").path("contentId").asText();
         if (session.markContentSent(contentId)) {
             blocking.run(() -> loadContent(bd)).onComplete(ar -> {
@@ -202,7 +206,10 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
                 }
             }
             // What the agent holds but the manager no longer wants was deleted while it was away.
-            held.keySet().forEach(name -> session.send(deleteMessage(name, false, false)));
+            held.keySet().forEach(name -> {
+                session.forgetUpsert(name);
+                session.send(deleteMessage(name, false, false));
+            });
             LOG.info("{}: agent holds {} BDs; sent {} upserts and {} deletes to catch up", cluster,
                     hello.getHeldCount(), upserts, held.size());
         }).onFailure(e -> LOG.error("{}: could not read its BDs for the hello: {}", cluster, e.toString()));

@@ -392,7 +392,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             // the next maxNew BDs in the next step, after this one's are written
             loop.execute(() -> replan(bundle));
         }
-        publishFigures(bundle, strategy == null ? null : figures(plan.figures()));
+        publishFigures(bundle, strategy == null ? null : figures(bundle.namespace(), plan.figures()));
     }
 
     private void writeOne(ObjectNode stored, DesiredDeployment d, JsonNode facts, boolean stage, boolean promote,
@@ -425,7 +425,8 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         observer.bundleRollout(bundle.namespace(), bundle.name(), figures);
     }
 
-    private static Map<String, Object> figures(RolloutPlanner.Figures f) {
+    /** Fleet's field names; each partition also lists its clusters' ids, from which status computes its summary. */
+    private static Map<String, Object> figures(String namespace, RolloutPlanner.Figures f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("maxUnavailable", f.maxUnavailable());
         m.put("unavailablePartitions", f.unavailablePartitions());
@@ -439,6 +440,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             pm.put("count", p.count());
             pm.put("maxUnavailable", p.maxUnavailable());
             pm.put("unavailable", p.unavailable());
+            pm.put("clusters", p.clusters().stream().map(c -> namespace + "/" + c).toList());
             partitions.add(java.util.Collections.unmodifiableMap(pm));
         }
         m.put("partitions", List.copyOf(partitions));

@@ -57,14 +57,15 @@ public final class TargetingInputs {
         List<GitTarget> partitions = rollout == null || rollout.partitions() == null ? List.of()
                 : rollout.partitions().stream().map(RolloutStrategy.Partition::matcher).toList();
         return new BundleInfo(Json.namespace(bundle), Json.name(bundle), Json.labels(bundle), options(spec),
-                list(spec.get("targets"), TARGETS), list(spec.get("targetRestrictions"), GIT_TARGETS),
+                list("spec.targets", spec.get("targets"), TARGETS),
+                list("spec.targetRestrictions", spec.get("targetRestrictions"), GIT_TARGETS),
                 Json.text(spec, "targetCustomizationMode"), contentId(spec), partitions);
     }
 
     /** A Bundle's {@code spec.rolloutStrategy}, or null. */
     public static RolloutStrategy rolloutStrategy(JsonNode spec) {
         JsonNode node = spec.get("rolloutStrategy");
-        return node == null || node.isNull() ? null : convert(node, RolloutStrategy.class);
+        return node == null || node.isNull() ? null : convert("spec.rolloutStrategy", node, RolloutStrategy.class);
     }
 
     /**
@@ -76,22 +77,54 @@ public final class TargetingInputs {
         if (stored != null && !stored.isEmpty()) {
             return stored;
         }
-        return DeploymentIds.manifestId(list(spec.get("resources"), RESOURCES));
+        return DeploymentIds.manifestId(list("spec.resources", spec.get("resources"), RESOURCES));
     }
 
     /** The inline options of a Bundle spec. */
     public static BundleDeploymentOptions options(JsonNode spec) {
         ObjectNode options = spec instanceof ObjectNode o ? o.deepCopy() : Json.object();
         options.remove(BUNDLE_SPEC_NON_OPTIONS);
-        return convert(options, BundleDeploymentOptions.class);
+        return convert("spec", options, BundleDeploymentOptions.class);
     }
 
     private static <T> T map(JsonNode node, TypeReference<T> type) {
         return node == null || node.isNull() ? null : convert(node, type);
     }
 
-    private static <T> List<T> list(JsonNode node, TypeReference<List<T>> type) {
-        return node == null || node.isNull() ? List.of() : convert(node, type);
+    private static <T> List<T> list(String field, JsonNode node, TypeReference<List<T>> type) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new IllegalArgumentException(field + ": expected a list, got " + node.getNodeType().name().toLowerCase());
+        }
+        try {
+            return Json.MAPPER.readerFor(type).readValue(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(field + where(e) + ": " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T convert(String field, JsonNode node, Class<T> type) {
+        try {
+            return Json.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(field + where(e) + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The path inside the field where Jackson stopped, e.g. {@code [0].clusterSelector}. */
+    private static String where(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m)) {
+            return "";
+        }
+        StringBuilder path = new StringBuilder();
+        for (var ref : m.getPath()) {
+            path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+        }
+        return path.toString();
     }
 
     private static <T> T convert(JsonNode node, Class<T> type) {

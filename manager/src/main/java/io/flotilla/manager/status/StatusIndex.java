@@ -148,6 +148,7 @@ public final class StatusIndex {
             }
         }
         b.summary.add(new TargetKey(e.cluster, e.key), e.bundleItem);
+        b.itemsByCluster.put(e.cluster.id(), e.bundleItem);
         if (e.unavailable) {
             b.unavailable++;
         }
@@ -178,6 +179,7 @@ public final class StatusIndex {
 
         BundleAgg b = bundle(e.bundle);
         b.summary.remove(new TargetKey(e.cluster, e.key), e.bundleItem);
+        b.itemsByCluster.remove(e.cluster.id());
         if (decrement(b.bdClusters, e.cluster) == 0) {
             if (b.targets.contains(e.cluster)) {
                 b.summary.add(new TargetKey(e.cluster, null), SummaryItem.pending(e.cluster.id()));
@@ -553,6 +555,8 @@ public final class StatusIndex {
         StatusKey errorGitRepo;
         /** Rollout figures from the deployment controller; null for bundles it has none for. */
         Map<String, Object> rollout;
+        /** The Bundle summary item of each cluster with a BD, by cluster id, for partition summaries. */
+        final Map<String, SummaryItem> itemsByCluster = new HashMap<>();
 
         boolean isEmpty() {
             return bdClusters.isEmpty() && targets.isEmpty() && error == null && rollout == null;
@@ -560,7 +564,50 @@ public final class StatusIndex {
 
         Map<String, Object> render() {
             return StatusMaps.bundle(new StatusMaps.BundleView(summary.summary(), unavailable, offlineClusters, error,
-                    rollout));
+                    rollout == null ? null : withPartitionSummaries(rollout)));
+        }
+
+        /**
+         * Each partition's {@code summary}, computed like the Bundle's over the partition's clusters (§8); the
+         * partitions arrive with their members' cluster ids under {@code clusters}, which is not shown.
+         */
+        private Map<String, Object> withPartitionSummaries(Map<String, Object> figures) {
+            if (!(figures.get("partitions") instanceof List<?> partitions)) {
+                return figures;
+            }
+            List<Map<String, Object>> shown = new ArrayList<>();
+            for (Object o : partitions) {
+                Map<?, ?> p = (Map<?, ?>) o;
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                p.forEach((k, v) -> {
+                    if (!"clusters".equals(k)) {
+                        m.put((String) k, v);
+                    }
+                });
+                SummaryAgg<String> agg = new SummaryAgg<>();
+                if (p.get("clusters") instanceof List<?> clusters) {
+                    for (Object c : clusters) {
+                        String id = (String) c;
+                        SummaryItem item = itemsByCluster.get(id);
+                        if (item == null && targets.contains(clusterKey(id))) {
+                            item = SummaryItem.pending(id);
+                        }
+                        if (item != null) {
+                            agg.add(id, item);
+                        }
+                    }
+                }
+                m.put("summary", agg.summary().toMap());
+                shown.add(m);
+            }
+            Map<String, Object> result = new java.util.LinkedHashMap<>(figures);
+            result.put("partitions", shown);
+            return result;
+        }
+
+        private static StatusKey clusterKey(String id) {
+            int slash = id.indexOf('/');
+            return StatusKey.cluster(id.substring(0, Math.max(0, slash)), id.substring(slash + 1));
         }
     }
 

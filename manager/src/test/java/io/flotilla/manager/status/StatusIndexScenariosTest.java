@@ -109,6 +109,33 @@ class StatusIndexScenariosTest {
         assertThatThrownBy(() -> map(gr, "summary").put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
     }
 
+    /** §1.2, §8: rollout figures beside the BD figures; each partition's summary over its own clusters. */
+    @Test
+    void rolloutFiguresShowPartitionsWithTheirOwnSummary() {
+        upsert(readyBd("gr", "r", "c1"));
+        upsert(notReadyBd("gr", "r", "c2"));
+        index.apply(new BdEvent.BundleTargets(bundle("r"), Set.of(cluster("c1"), cluster("c2"), cluster("c3"))));
+        Map<String, Object> figures = Map.of("maxUnavailable", 1, "unavailablePartitions", 1,
+                "maxUnavailablePartitions", 0, "maxNew", 50, "newlyCreated", 0, "partitions", List.of(
+                        Map.of("name", "first", "count", 1, "maxUnavailable", 1, "unavailable", 0,
+                                "clusters", List.of(Fixtures.NS + "/c1")),
+                        Map.of("name", "rest", "count", 2, "maxUnavailable", 1, "unavailable", 2,
+                                "clusters", List.of(Fixtures.NS + "/c2", Fixtures.NS + "/c3"))));
+        assertThat(index.apply(new BdEvent.BundleRollout(bundle("r"), figures))).containsExactly(bundle("r"));
+
+        Map<String, Object> status = index.status(bundle("r"));
+        assertThat(status).containsEntry("maxUnavailable", 1).containsEntry("unavailablePartitions", 1)
+                .containsEntry("unavailable", 1);
+        List<Map<String, Object>> partitions = list(status, "partitions");
+        assertThat(partitions.get(0)).doesNotContainKey("clusters").containsEntry("name", "first");
+        assertThat(map(partitions.get(0), "summary")).containsExactly(Map.entry("ready", 1), Map.entry("desiredReady", 1));
+        assertThat(map(partitions.get(1), "summary")).containsEntry("notReady", 1).containsEntry("pending", 1)
+                .containsEntry("ready", 0).containsEntry("desiredReady", 2);
+
+        index.apply(new BdEvent.BundleRollout(bundle("r"), null));
+        assertThat(index.status(bundle("r"))).doesNotContainKey("partitions").doesNotContainKey("maxUnavailable");
+    }
+
     @Test
     void justDeletedBdIsNeverCountedInClusterStatus() {
         overrideTargetsFleet();
