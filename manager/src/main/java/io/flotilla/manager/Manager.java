@@ -58,6 +58,7 @@ public final class Manager {
     private long sweepTimer = -1;
 
     private final ManagerSecurity security;
+    private AgentDelivery delivery;
 
     private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security) {
         this.config = config;
@@ -85,6 +86,7 @@ public final class Manager {
             }
         });
         AgentDelivery delivery = new AgentDelivery(store, blocking, vertx.getOrCreateContext(), agents, status::report);
+        this.delivery = delivery;
         agents.setHandler(delivery);
         store.addListener(delivery);
         this.gitPool = new Blocking(vertx, "flotilla-git", 2);
@@ -208,6 +210,11 @@ public final class Manager {
 
     public DeploymentController deployments() {
         return deployments;
+    }
+
+    /** BD delivery to agents and their reports (e.g. {@link AgentDelivery#staleReports()}). */
+    public AgentDelivery delivery() {
+        return delivery;
     }
 
     public AgentStreamServer agents() {
