@@ -338,6 +338,11 @@ public final class Manager {
         return deployments;
     }
 
+    /** BD delivery to agents and their reports (e.g. {@link AgentDelivery#staleReports()}). */
+    public AgentDelivery delivery() {
+        return delivery;
+    }
+
     public AgentStreamServer agents() {
         return agents;
     }

@@ -92,6 +92,13 @@ public final class Validation {
         if (objNs != null && !objNs.equals(namespace)) {
             throw ApiError.invalid("metadata.namespace", "\"" + objNs + "\" does not match the namespace in the URL \"" + namespace + "\"");
         }
+        if (md.has("deletionTimestamp") && !md.get("deletionTimestamp").isNull()) {
+            throw ApiError.invalid("metadata.deletionTimestamp", "is set by the server; delete the object instead");
+        }
+        if (md.has("finalizers") && md.get("finalizers").size() > 0) {
+            throw ApiError.invalid("metadata.finalizers", "are not supported by the embedded store: nothing would ever "
+                    + "remove them and the object could not be deleted");
+        }
         checkLabel("metadata.namespace", namespace);
         checkLabels("metadata.labels", md.get("labels"));
         checkStringMap("metadata.annotations", md.get("annotations"));
@@ -123,9 +130,10 @@ public final class Validation {
             case GIT_REPO_RESTRICTION -> validateRestriction(object);
             case CLUSTER_REGISTRATION_TOKEN -> {
                 if (spec != null && spec.has("ttl")) {
-                    parseDuration("spec.ttl", spec.get("ttl").asText());
+                    checkTtl("spec.ttl", spec.get("ttl").asText());
                 }
             }
+            case SECRET -> checkSecretData(object.get("data"));
             default -> {
             }
         }
@@ -336,6 +344,45 @@ public final class Validation {
         if (spec != null && spec.has(field) && !spec.get(field).isBoolean() && !spec.get(field).isNull()) {
             throw ApiError.invalid(prefix + "." + field, "must be true or false");
         }
+    }
+
+    /** The longest a registration or user token may live: longer ones are better revoked and re-issued. */
+    public static final Duration MAX_TOKEN_TTL = Duration.ofDays(365);
+
+    /** A token lifetime: a duration of at most {@link #MAX_TOKEN_TTL} (8760h). */
+    public static Duration checkTtl(String path, String text) {
+        Duration ttl = parseDuration(path, text);
+        if (ttl.compareTo(MAX_TOKEN_TTL) > 0) {
+            throw ApiError.invalid(path, "\"" + text + "\" is longer than the maximum of 8760h (one year)");
+        }
+        if (ttl.isZero()) {
+            throw ApiError.invalid(path, "must be longer than 0");
+        }
+        return ttl;
+    }
+
+    /** Kubernetes Secret {@code data}: string values in base64 (plain text belongs in {@code stringData}). */
+    static void checkSecretData(JsonNode data) {
+        if (data == null || data.isNull()) {
+            return;
+        }
+        if (!data.isObject()) {
+            throw ApiError.invalid("data", "must be an object of base64 strings");
+        }
+        data.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual()) {
+                throw ApiError.invalid("data." + e.getKey(), "must be a base64 string");
+            }
+            try {
+                java.util.Base64.getMimeDecoder().decode(e.getValue().asText());
+                String compact = e.getValue().asText().replaceAll("\\s", "");
+                if (!compact.matches("[A-Za-z0-9+/]*={0,2}") || compact.length() % 4 != 0) {
+                    throw new IllegalArgumentException("not base64");
+                }
+            } catch (IllegalArgumentException bad) {
+                throw ApiError.invalid("data." + e.getKey(), "is not valid base64 (put plain text in stringData)");
+            }
+        });
     }
 
     /** Parses a Go-style duration ({@code 15s}, {@code 1h30m}, {@code 500ms}). */

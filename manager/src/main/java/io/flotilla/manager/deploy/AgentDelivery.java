@@ -53,6 +53,9 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     private final Context context;
     private final AgentStreamServer agents;
     private final Map<ObjectKey, Long> sentGenerations = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per BD, the sequence of the newest report applied: an older one arriving later must not overwrite it. */
+    private final Map<ObjectKey, Long> reportedSequences = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong staleReports = new java.util.concurrent.atomic.AtomicLong();
 
     private final ReportObserver reportObserver;
     private final BdStatusPersister statusPersister;
@@ -86,6 +89,7 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
             boolean deleteCrds = object.path("spec").path("options").path("deleteCRDResources").asBoolean(false);
             String name = Json.name(object);
             sentGenerations.remove(Json.key(object));
+            reportedSequences.remove(Json.key(object));
             context.runOnContext(v -> {
                 AgentSession session = agents.session(sessionKey);
                 if (session != null) {
@@ -195,6 +199,10 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
         blocking.run(() -> store.list(Kind.BUNDLE_DEPLOYMENT, bdNamespace)).onSuccess(stored -> {
             int upserts = 0;
             for (ObjectNode bd : stored) {
+                long reported = bd.path("status").path("reportedSequence").asLong(0);
+                if (reported > 0) {
+                    reportedSequences.merge(Json.key(bd), reported, Math::max);
+                }
                 HeldDeployment h = held.remove(Json.name(bd));
                 String released = bd.path("spec").path("deploymentID").asText("");
                 if (released.isEmpty()) {
@@ -246,7 +254,21 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
         ObjectKey cluster = session.cluster();
         String bdNamespace = ClusterNamespaces.of(cluster.namespace(), cluster.name());
         long sequence = report.getSequence();
+        List<DeploymentStatus> fresh = new java.util.ArrayList<>(report.getDeploymentsCount());
         for (DeploymentStatus st : report.getDeploymentsList()) {
+            ObjectKey bd = new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName());
+            Long newest = reportedSequences.get(bd);
+            if (newest != null && sequence < newest) {
+                // a late or replayed old report (sequences only grow): newer status is already applied
+                long count = staleReports.incrementAndGet();
+                LOG.debug("{}: stale report {} for BD {} ignored (newest {}; {} stale so far)", cluster, sequence,
+                        st.getName(), newest, count);
+                continue;
+            }
+            reportedSequences.put(bd, sequence);
+            fresh.add(st);
+        }
+        for (DeploymentStatus st : fresh) {
             if (!st.getDeleted()) {
                 ObjectNode status = Json.object();
                 writeStatus(status, st, sequence);
@@ -254,7 +276,7 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
             }
         }
         List<Future<Void>> writes = new ArrayList<>();
-        for (DeploymentStatus st : report.getDeploymentsList()) {
+        for (DeploymentStatus st : fresh) {
             if (!st.getDeleted()) {
                 writes.add(statusPersister.write(new ObjectKey(Kind.BUNDLE_DEPLOYMENT, bdNamespace, st.getName()), bd -> {
                     writeStatus(Json.status(bd), st, sequence);
@@ -264,6 +286,11 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
         }
         Future.all(writes).onSuccess(v -> session.send(ManagerMessage.newBuilder().setAck(Ack.newBuilder().setSequence(sequence)).build()))
                 .onFailure(e -> LOG.error("{}: could not store report {}: {}", cluster, sequence, e.toString()));
+    }
+
+    /** Reports ignored because a newer one for the same BD had already been applied (acknowledged all the same). */
+    public long staleReports() {
+        return staleReports.get();
     }
 
     /** Fleet's BD status fields (§1.3) from one agent report. */

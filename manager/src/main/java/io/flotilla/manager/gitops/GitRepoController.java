@@ -55,6 +55,12 @@ import java.util.stream.Collectors;
 public final class GitRepoController implements StoreListener {
     private static final Logger LOG = LoggerFactory.getLogger(GitRepoController.class);
     public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(15);
+    /** A shorter {@code pollingInterval} is raised to this ("1ms" once meant ~700 store writes/s). */
+    public static final Duration MIN_POLLING_INTERVAL = Duration.ofSeconds(1);
+    /** After consecutive failures polls back off exponentially, up to this. */
+    public static final Duration MAX_FAILURE_BACKOFF = Duration.ofMinutes(5);
+    /** A healthy, unchanged repository records its last poll at most this often. */
+    static final Duration POLL_STAMP_INTERVAL = Duration.ofMinutes(1);
     private static final TypeReference<List<DrivenBundle>> DRIVEN = new TypeReference<>() {
     };
 
@@ -77,6 +83,9 @@ public final class GitRepoController implements StoreListener {
         boolean again;
         long generation = -1;
         ObjectNode gitRepo;
+        /** Consecutive failed syncs; non-zero while backing off. */
+        int failures;
+        String lastFailure;
     }
 
     public GitRepoController(Vertx vertx, Context context, Store store, Blocking gitPool, GitFetcher fetcher,
@@ -149,6 +158,7 @@ public final class GitRepoController implements StoreListener {
             return; // a status write of ours
         }
         f.generation = generation;
+        f.failures = 0; // a new spec gets a fresh start
         schedule(key, f);
         sync(key, "spec changed (generation " + generation + ")");
     }
@@ -162,13 +172,39 @@ public final class GitRepoController implements StoreListener {
         if (spec.path("disablePolling").asBoolean(false)) {
             return;
         }
-        Duration interval = DEFAULT_POLLING_INTERVAL;
-        String text = Json.text(spec, "pollingInterval");
-        if (text != null && !text.isBlank()) {
-            Duration parsed = Validation.parseDuration("spec.pollingInterval", text);
-            interval = parsed.isZero() ? DEFAULT_POLLING_INTERVAL : parsed;
+        Duration interval = pollingInterval(key, spec);
+        if (f.failures > 0) {
+            // back off: interval × 2^(failures-1), at most MAX_FAILURE_BACKOFF; periodic polling resumes on success
+            long factor = 1L << Math.min(f.failures - 1, 20);
+            long delay = Math.min(MAX_FAILURE_BACKOFF.toMillis(), interval.toMillis() * factor);
+            f.timer = vertx.setTimer(delay, id -> {
+                f.timer = -1;
+                sync(key, "retry after " + f.failures + " failed attempt(s)");
+            });
+            return;
         }
         f.timer = vertx.setPeriodic(interval.toMillis(), id -> sync(key, "polling"));
+    }
+
+    private static Duration pollingInterval(ObjectKey key, JsonNode spec) {
+        String text = Json.text(spec, "pollingInterval");
+        if (text == null || text.isBlank()) {
+            return DEFAULT_POLLING_INTERVAL;
+        }
+        Duration parsed;
+        try {
+            parsed = Validation.parseDuration("spec.pollingInterval", text);
+        } catch (RuntimeException e) {
+            return DEFAULT_POLLING_INTERVAL;
+        }
+        if (parsed.isZero()) {
+            return DEFAULT_POLLING_INTERVAL;
+        }
+        if (parsed.compareTo(MIN_POLLING_INTERVAL) < 0) {
+            LOG.debug("{}: pollingInterval {} raised to the minimum of {}", key, text, MIN_POLLING_INTERVAL);
+            return MIN_POLLING_INTERVAL;
+        }
+        return parsed;
     }
 
     private void removed(ObjectNode gitRepo) {
@@ -202,11 +238,18 @@ public final class GitRepoController implements StoreListener {
         }
         f.syncing = true;
         ObjectNode gitRepo = f.gitRepo;
-        gitPool.run(() -> syncBlocking(gitRepo, trigger)).onComplete(ar -> {
+        gitPool.run(() -> syncBlocking(gitRepo, trigger, f.lastFailure)).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.error("{}: sync after {} failed unexpectedly", key, trigger, ar.cause());
             }
             f.syncing = false;
+            String failure = ar.succeeded() ? ar.result() : String.valueOf(ar.cause());
+            boolean wasFailing = f.failures > 0;
+            f.failures = failure == null ? 0 : f.failures + 1;
+            f.lastFailure = failure;
+            if (follows.get(key) == f && (failure != null || wasFailing)) {
+                schedule(key, f); // backoff, or periodic polling again
+            }
             if (f.again && follows.get(key) == f) {
                 f.again = false;
                 sync(key, "change during the previous sync");
@@ -214,7 +257,8 @@ public final class GitRepoController implements StoreListener {
         });
     }
 
-    private Void syncBlocking(ObjectNode written, String trigger) {
+    /** @return null when the repository is in sync (or refused by a restriction), else why not (its stalled message) */
+    private String syncBlocking(ObjectNode written, String trigger, String previousFailure) {
         ObjectKey key = Json.key(written);
         long generation = written.path("metadata").path("generation").asLong();
         // GitRepoRestrictions of the namespace first (§2.6): a refused GitRepo is not fetched, its bundles stay
@@ -250,14 +294,18 @@ public final class GitRepoController implements StoreListener {
                     ca == null ? null : decodeCa(ca));
         } catch (GitCredentialsLoader.SecretProblem e) {
             stalled(key, "GitCredentials", e.getMessage(), generation);
-            return null;
+            return e.getMessage();
         }
         try {
             String remote = fetcher.remoteCommit(source);
             if (remote.equals(currentCommit) && appliedGeneration == generation) {
-                statusWriter.patch(key, status -> {
+                statusWriter.patchIfChanged(key, status -> {
                     Conditions.set(status, "GitPolling", true, "", "", clock.instant());
-                    status.put("lastPollingTriggered", clock.instant().toString());
+                    String last = Json.text(status, "lastPollingTriggered");
+                    if (last == null || java.time.Duration.between(java.time.Instant.parse(last), clock.instant())
+                            .compareTo(POLL_STAMP_INTERVAL) >= 0) {
+                        status.put("lastPollingTriggered", clock.instant().toString());
+                    }
                 });
                 return null;
             }
@@ -288,14 +336,25 @@ public final class GitRepoController implements StoreListener {
             String secret = Json.text(spec, "clientSecretName");
             String message = e.getMessage() + (e.reason() == GitFetchException.Reason.AUTH_FAILED && secret != null
                     ? " (credentials from secret " + key.namespace() + "/" + secret + ")" : "");
-            LOG.warn("{}: fetch failed ({}): {}", key, e.reason(), message);
+            if (message.equals(previousFailure)) {
+                LOG.debug("{}: fetch failed again ({}): {}", key, e.reason(), message);
+            } else {
+                LOG.warn("{}: fetch failed ({}): {}; retrying with backoff", key, e.reason(), message);
+            }
             stalled(key, reason(e.reason()), message, generation);
+            return message;
         } catch (BundleReadException e) {
-            LOG.warn("{}: commit not applied, previous bundles stay: {}", key, e.getMessage());
+            if (!e.getMessage().equals(previousFailure)) {
+                LOG.warn("{}: commit not applied, previous bundles stay: {}", key, e.getMessage());
+            }
             stalled(key, "InvalidBundle", e.getMessage(), generation);
+            return e.getMessage();
         } catch (IllegalArgumentException e) {
-            LOG.warn("{}: commit not applied: {}", key, e.getMessage());
+            if (!String.valueOf(e.getMessage()).equals(previousFailure)) {
+                LOG.warn("{}: commit not applied: {}", key, e.getMessage());
+            }
             stalled(key, "InvalidSpec", e.getMessage(), generation);
+            return String.valueOf(e.getMessage());
         }
         return null;
     }
@@ -360,7 +419,8 @@ public final class GitRepoController implements StoreListener {
     }
 
     private void stalled(ObjectKey key, String reason, String message, long generation) {
-        statusWriter.patch(key, status -> {
+        // the same failure again changes nothing: no write
+        statusWriter.patchIfChanged(key, status -> {
             Conditions.set(status, "Stalled", true, reason, message, clock.instant());
             Conditions.set(status, "GitPolling", false, reason, message, clock.instant());
             Conditions.set(status, "Ready", false, reason, message, clock.instant());

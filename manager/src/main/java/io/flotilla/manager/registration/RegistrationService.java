@@ -66,7 +66,7 @@ public final class RegistrationService {
             throw ApiError.invalid("metadata.name", "a registration token name may not contain '.'");
         }
         String ttlText = Json.text(tokenObject.path("spec"), "ttl");
-        Duration ttl = ttlText == null ? DEFAULT_TOKEN_TTL : Validation.parseDuration("spec.ttl", ttlText);
+        Duration ttl = ttlText == null ? DEFAULT_TOKEN_TTL : Validation.checkTtl("spec.ttl", ttlText);
         String secret = Secrets.newSecret();
         ObjectNode created = store.create(tokenObject);
         Instant expires = clock.instant().plus(ttl);

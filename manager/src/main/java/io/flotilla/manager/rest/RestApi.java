@@ -63,6 +63,7 @@ public final class RestApi {
             ctx.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "text/plain").end(ok ? "ok" : "not ready");
         });
         router.route().handler(access);
+        router.route().handler(RestApi::refuseUnsupportedBody);
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
         extraRoutes.accept(router);
         for (String prefix : List.of(GROUP_PREFIX, "/api/v1")) {
@@ -75,18 +76,53 @@ public final class RestApi {
             router.get(prefix + "/namespaces/:ns/:plural/:name/status").handler(this::get);
             router.route(prefix + "/namespaces/:ns/:plural/:name/status").handler(ctx -> fail(ctx,
                     ApiError.methodNotAllowed("status is written by the manager; change spec instead")));
+            router.route(prefix + "/namespaces/:ns/:plural/:name").handler(ctx -> methodNotAllowed(ctx, "GET, PUT, DELETE"));
+            router.route(prefix + "/namespaces/:ns/:plural").handler(ctx -> methodNotAllowed(ctx, "GET, POST"));
+            router.route(prefix + "/:plural").handler(ctx -> methodNotAllowed(ctx, "GET"));
         }
         router.route().last().handler(ctx -> fail(ctx, ApiError.notFound("no such path: " + ctx.request().path())));
         router.route().failureHandler(ctx -> {
             if (ctx.statusCode() == 413) {
                 fail(ctx, new ApiError(413, "RequestEntityTooLarge", null,
                         "request body exceeds the limit of " + MAX_BODY_BYTES + " bytes"));
+            } else if (ctx.statusCode() == 400 || ctx.statusCode() == 415 || ctx.failure() != null
+                    && ctx.failure().getClass().getName().contains("Decoder")) {
+                fail(ctx, new ApiError(ctx.statusCode() == 415 ? 415 : 400, ctx.statusCode() == 415 ? "UnsupportedMediaType"
+                        : "BadRequest", null, "request body cannot be decoded as its content-type says"));
             } else {
                 LOG.error("Unexpected error serving {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
                 fail(ctx, new ApiError(500, "InternalError", null, "internal error; see the manager log"));
             }
         });
         return router;
+    }
+
+    private static void methodNotAllowed(RoutingContext ctx, String allowed) {
+        if (Kind.byPlural(ctx.pathParam("plural")).isEmpty()) {
+            ctx.next(); // an unknown resource type stays a 404
+            return;
+        }
+        ctx.response().putHeader("allow", allowed);
+        fail(ctx, ApiError.methodNotAllowed(ctx.request().method() + " is not supported here; allowed: " + allowed));
+    }
+
+    /** Bodies are JSON or YAML: anything else (forms, multipart) is refused before it is parsed. */
+    private static void refuseUnsupportedBody(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        HttpMethod m = ctx.request().method();
+        boolean hasBody = m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH;
+        if (!hasBody || type == null || ctx.request().path().equals("/webhooks/git") || type.isBlank()) {
+            ctx.next();
+            return;
+        }
+        String t = type.toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("application/json") || t.contains("yaml") || t.startsWith("text/plain")
+                || t.startsWith("application/merge-patch+json") || t.startsWith("application/json-patch+json")) {
+            ctx.next();
+            return;
+        }
+        fail(ctx, new ApiError(415, "UnsupportedMediaType", null, "content-type \"" + type
+                + "\" is not supported: send application/json or application/yaml"));
     }
 
     private Kind kind(RoutingContext ctx, boolean write) {
@@ -104,12 +140,21 @@ public final class RestApi {
     private void list(RoutingContext ctx, String ns) {
         handle(ctx, () -> {
             Kind kind = kind(ctx, false);
+            String selectorText = ctx.request().getParam("labelSelector");
+            io.flotilla.manager.targeting.LabelSelector selector;
+            try {
+                selector = selectorText == null ? null : io.flotilla.manager.targeting.LabelSelector.parse(selectorText);
+            } catch (io.flotilla.manager.targeting.InvalidSelectorException e) {
+                throw ApiError.badRequest("labelSelector: " + e.getMessage());
+            }
             return blocking.run(() -> {
                 ObjectNode list = Json.object();
                 list.put("apiVersion", kind.apiVersion());
                 list.put("kind", kind.kindName() + "List");
                 ArrayNode items = list.putArray("items");
-                store.list(kind, ns).stream().filter(o -> !credentialMaterial(o)).forEach(o -> items.add(redact(o)));
+                store.list(kind, ns).stream().filter(o -> !credentialMaterial(o))
+                        .filter(o -> selector == null || selector.matches(Json.labels(o)))
+                        .forEach(o -> items.add(redact(o)));
                 return new Reply(200, list);
             });
         });
@@ -217,7 +262,22 @@ public final class RestApi {
         boolean yaml = type != null && type.contains("yaml");
         JsonNode node;
         try {
-            node = yaml ? Json.YAML.readTree(text) : Json.MAPPER.readTree(text);
+            com.fasterxml.jackson.databind.ObjectMapper mapper = yaml ? Json.YAML : Json.MAPPER;
+            // duplicate keys would silently keep the last value; more YAML documents would silently be dropped
+            try (com.fasterxml.jackson.core.JsonParser parser = mapper.createParser(text)) {
+                parser.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                node = mapper.readTree(parser);
+                com.fasterxml.jackson.core.JsonToken next = parser.nextToken();
+                if (next != null && !(yaml && next == com.fasterxml.jackson.core.JsonToken.VALUE_NULL && parser.nextToken() == null)) {
+                    throw ApiError.badRequest(yaml ? "request body holds more than one YAML document: send one object per "
+                            + "request (bin/flotilla apply -f splits multi-document files)"
+                            : "request body holds more than one JSON value: send one object");
+                }
+            } catch (JacksonException e) {
+                throw e;
+            } catch (java.io.IOException e) {
+                throw ApiError.badRequest("request body cannot be read: " + e.getMessage());
+            }
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();

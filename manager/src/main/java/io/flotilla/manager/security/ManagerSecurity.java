@@ -188,7 +188,7 @@ public final class ManagerSecurity {
                     throw ApiError.invalid("role", e.getMessage());
                 }
                 String ttlText = Json.text(body, "ttl");
-                ttl = ttlText == null || ttlText.isBlank() || ttlText.equals("0") ? null : Validation.parseDuration("ttl", ttlText);
+                ttl = ttlText == null || ttlText.isBlank() || ttlText.equals("0") ? null : Validation.checkTtl("ttl", ttlText);
                 Validation.checkLabel("name", name);
             } catch (ApiError e) {
                 refuse.accept(ctx, e);

@@ -34,7 +34,13 @@ public final class StatusSse {
         try {
             since = Long.parseLong(ctx.queryParams().get("since") == null ? "0" : ctx.queryParams().get("since"));
         } catch (NumberFormatException bad) {
-            ctx.response().setStatusCode(400).end("since must be a version number");
+            since = -1;
+        }
+        if (since < 0) {
+            ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+                    .end(Json.object().put("kind", "Status").put("status", "Failure").put("code", 400)
+                            .put("reason", "BadRequest").put("message", "since must be a version number (0 or more), got \""
+                                    + ctx.queryParams().get("since") + "\"").toString());
             return;
         }
         HttpServerResponse response = ctx.response();

@@ -58,4 +58,34 @@ public final class StatusWriter {
             }
         }
     }
+
+    /**
+     * As {@link #patch}, but stores nothing when the change leaves the status as it was apart from
+     * {@code lastUpdateTime} stamps: a repeated failure must not cost a write per attempt.
+     */
+    public Optional<ObjectNode> patchIfChanged(ObjectKey key, Consumer<ObjectNode> change) {
+        Optional<ObjectNode> current = store.get(key);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode before = Json.status(current.get()).deepCopy();
+        ObjectNode after = before.deepCopy();
+        change.accept(after);
+        if (withoutUpdateStamps(before).equals(withoutUpdateStamps(after))) {
+            return current;
+        }
+        return patch(key, change);
+    }
+
+    private static ObjectNode withoutUpdateStamps(ObjectNode status) {
+        ObjectNode copy = status.deepCopy();
+        if (copy.get("conditions") instanceof com.fasterxml.jackson.databind.node.ArrayNode conditions) {
+            conditions.forEach(c -> {
+                if (c instanceof ObjectNode o) {
+                    o.remove("lastUpdateTime");
+                }
+            });
+        }
+        return copy;
+    }
 }

@@ -117,6 +117,46 @@ class DeploymentLifecycleMockTest {
     }
 
     @Test
+    void staleReportsAreAcknowledgedButIgnoredAndCounted() throws Exception {
+        ProtocolAgent c1 = agents.get("c1");
+        c1.connect(Map.of());
+        putBundle("seq", List.of(), List.of(new GitTarget(null, "c1", null, null, null)));
+        manager.deployments().sync();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(c1.upserted()).contains("seq"));
+        ObjectKey bd = new ObjectKey(Kind.BUNDLE_DEPLOYMENT, ClusterNamespaces.of(NS, "c1"), "seq");
+        String id = manager.store().get(bd).orElseThrow().path("spec").path("deploymentID").asText();
+
+        c1.send(report(100, id, true));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(acked(c1)).contains(100L));
+        assertThat(manager.store().get(bd).orElseThrow().path("status").path("reportedSequence").asLong()).isEqualTo(100);
+        long before = manager.delivery().staleReports();
+
+        // an old report arriving late (a resend from before a reconnect, a reordered stream)
+        c1.send(report(7, id, false));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(acked(c1)).as("acknowledged: not resent").contains(7L));
+        assertThat(manager.delivery().staleReports()).isEqualTo(before + 1);
+        JsonNode status = manager.store().get(bd).orElseThrow().path("status");
+        assertThat(status.path("reportedSequence").asLong()).isEqualTo(100);
+        assertThat(status.path("ready").asBoolean()).as("the newer status stays").isTrue();
+
+        // newer ones still apply
+        c1.send(report(101, id, false));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(manager.store().get(bd).orElseThrow()
+                .path("status").path("reportedSequence").asLong()).isEqualTo(101));
+        assertThat(manager.store().get(bd).orElseThrow().path("status").path("ready").asBoolean()).isFalse();
+    }
+
+    private static io.flotilla.proto.v1.AgentMessage report(long sequence, String deploymentId, boolean ready) {
+        return io.flotilla.proto.v1.AgentMessage.newBuilder().setReport(io.flotilla.proto.v1.StatusReport.newBuilder()
+                .setSequence(sequence).addDeployments(io.flotilla.proto.v1.DeploymentStatus.newBuilder().setName("seq")
+                        .setAppliedDeploymentId(deploymentId).setReady(ready).setNonModified(true))).build();
+    }
+
+    private static List<Long> acked(ProtocolAgent agent) {
+        return agent.received().stream().filter(ManagerMessage::hasAck).map(m -> m.getAck().getSequence()).toList();
+    }
+
+    @Test
     void anAgentGetsOnlyContentItsOwnBdsReference() throws Exception {
         for (ProtocolAgent a : agents.values()) {
             a.connect(Map.of());

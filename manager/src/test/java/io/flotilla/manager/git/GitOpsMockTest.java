@@ -152,6 +152,27 @@ class GitOpsMockTest {
     }
 
     @Test
+    void anUnreachableRepoPolledEveryMillisecondBacksOffAndWritesItsStatusOnce() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        HttpResponse<String> created = post("/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitrepos",
+                "{\"metadata\":{\"name\":\"gone\"},\"spec\":{\"repo\":\"http://127.0.0.1:" + closedPort
+                        + "/nothing.git\",\"branch\":\"main\",\"pollingInterval\":\"1ms\"}}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        ObjectKey key = new ObjectKey(Kind.GIT_REPO, NS, "gone");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Conditions.get(
+                manager.store().get(key).orElseThrow().path("status"), "Stalled")).isEqualTo("True"));
+        long stalledAt = Long.parseLong(Json.resourceVersion(manager.store().get(key).orElseThrow()));
+        // "1ms" used to mean ~700 polls and store writes per second until deleted; now polls are at least 1 s apart,
+        // back off on failure (1 s, 2 s, 4 s ...), and the same failure again is not written again.
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(
+                Long.parseLong(Json.resourceVersion(manager.store().get(key).orElseThrow())) - stalledAt)
+                .as("status writes of the GitRepo since it stalled").isLessThanOrEqualTo(1));
+    }
+
+    @Test
     void verifiedWebhookSyncsWithinASecondAndForgedOneIsRefused() throws Exception {
         createGitRepo("1h", true, "git-auth");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(bundles()).hasSize(2));
@@ -172,9 +193,13 @@ class GitOpsMockTest {
         assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofSeconds(1));
     }
 
+    private ManagerClient anonymous;
+
     private HttpResponse<String> webhook(String payload, String signature) throws Exception {
-        // no bearer token: the webhook is authenticated by its signature alone
-        ManagerClient anonymous = ManagerClient.admin(manager).withToken(null);
+        // no bearer token: the webhook is authenticated by its signature alone (one client: its TLS connection is reused)
+        if (anonymous == null) {
+            anonymous = ManagerClient.admin(manager).withToken(null);
+        }
         return anonymous.http().send(HttpRequest.newBuilder(URI.create(anonymous.server() + "/webhooks/git"))
                 .POST(HttpRequest.BodyPublishers.ofString(payload)).header("content-type", "application/json")
                 .header("X-GitHub-Event", "push").header("X-Hub-Signature-256", signature).build(),

@@ -153,7 +153,30 @@ class RestApiMockTest {
                 Arguments.of("bundles are read-only", "POST", BASE + "bundles", "{\"metadata\":{\"name\":\"bad\"},\"spec\":{}}", "application/json", 405, "read-only"),
                 Arguments.of("status is the manager's", "PUT", BASE + "gitrepos/bad/status", ok, "application/json", 405, "status is written by the manager"),
                 Arguments.of("name differs from URL", "PUT", BASE + "gitrepos/other", ok, "application/json", 422, "metadata.name"),
-                Arguments.of("oversized body", "POST", BASE + "gitrepos", "{\"metadata\":{\"name\":\"bad\"},\"spec\":{\"repo\":\"" + "x".repeat(1_100_000) + "\"}}", "application/json", 413, "exceeds the limit"));
+                Arguments.of("oversized body", "POST", BASE + "gitrepos", "{\"metadata\":{\"name\":\"bad\"},\"spec\":{\"repo\":\"" + "x".repeat(1_100_000) + "\"}}", "application/json", 413, "exceeds the limit"),
+                // leniency found by probing: each used to be accepted, half-applied or a 500
+                Arguments.of("form body with a stray %", "POST", BASE + "gitrepos", "a=%zz&b=%", "application/x-www-form-urlencoded", 415, "not supported"),
+                Arguments.of("wrong method on an object", "POST", BASE + "gitrepos/bad", ok, "application/json", 405, "allowed: GET, PUT, DELETE"),
+                Arguments.of("wrong method on a collection", "PUT", BASE + "gitrepos", ok, "application/json", 405, "allowed: GET, POST"),
+                Arguments.of("multi-document YAML", "POST", BASE + "gitrepos", "metadata: {name: bad}\nspec: {repo: x}\n---\nmetadata: {name: bad2}\nspec: {repo: y}\n", "application/yaml", 400, "more than one YAML document"),
+                Arguments.of("duplicate JSON keys", "POST", BASE + "gitrepos", "{\"metadata\":{\"name\":\"bad\"},\"spec\":{\"repo\":\"x\",\"repo\":\"y\"}}", "application/json", 400, "Duplicate field 'repo'"),
+                Arguments.of("client-set deletionTimestamp", "POST", BASE + "gitrepos", "{\"metadata\":{\"name\":\"bad\",\"deletionTimestamp\":\"2020-01-01T00:00:00Z\"},\"spec\":{\"repo\":\"x\"}}", "application/json", 422, "metadata.deletionTimestamp"),
+                Arguments.of("client-set finalizers", "POST", BASE + "gitrepos", "{\"metadata\":{\"name\":\"bad\",\"finalizers\":[\"x/y\"]},\"spec\":{\"repo\":\"x\"}}", "application/json", 422, "metadata.finalizers"),
+                Arguments.of("secret data not base64", "POST", "/api/v1/namespaces/fleet-default/secrets", "{\"metadata\":{\"name\":\"bad\"},\"data\":{\"password\":\"not base64!\"}}", "application/json", 422, "data.password"),
+                Arguments.of("absurd token TTL", "POST", BASE + "clusterregistrationtokens", "{\"metadata\":{\"name\":\"bad\"},\"spec\":{\"ttl\":\"999999999999999999999h\"}}", "application/json", 422, "maximum of 8760h"),
+                Arguments.of("unparsable labelSelector", "GET", BASE + "gitrepos?labelSelector=env%3D%3D%3Dx,(", null, null, 400, "labelSelector"),
+                Arguments.of("negative since on the SSE stream", "GET", "/status/watch?kind=GitRepo&since=-1", null, null, 400, "since must be"));
+    }
+
+    @Test
+    void labelSelectorFiltersLists() throws Exception {
+        assertThat(call("POST", BASE + "gitrepos", "{\"metadata\":{\"name\":\"sel-a\",\"labels\":{\"team\":\"a\"}},\"spec\":{\"repo\":\"x\"}}",
+                "application/json").code()).isEqualTo(201);
+        assertThat(call("POST", BASE + "gitrepos", "{\"metadata\":{\"name\":\"sel-b\",\"labels\":{\"team\":\"b\"}},\"spec\":{\"repo\":\"x\"}}",
+                "application/json").code()).isEqualTo(201);
+        Reply only = call("GET", BASE + "gitrepos?labelSelector=team%3Da", null, null);
+        assertThat(only.code()).isEqualTo(200);
+        assertThat(only.body().path("items")).extracting(Json::name).contains("sel-a").doesNotContain("sel-b");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
