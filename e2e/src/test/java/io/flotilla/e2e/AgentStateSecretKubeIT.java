@@ -64,7 +64,7 @@ class AgentStateSecretKubeIT {
     }
 
     private ChildJvm startAgent(String name, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("agent", "--manager", "http://127.0.0.1:" + fleet.manager.port(),
+        List<String> args = new ArrayList<>(List.of("agent", "--manager", fleet.managerUrl().toString(),
                 "--token-file", tokenFile.toString(), "--cluster-name", "edge-1", "--labels", "env=edge",
                 "--kubeconfig", fleet.clusters.get("edge-1").kubeconfig().toString(),
                 "--state-dir", dir.resolve("scratch").toString()));
@@ -85,7 +85,7 @@ class AgentStateSecretKubeIT {
             assertThat(bd.path("status").path("ready").asBoolean()).isTrue();
         });
         Secret secret = stateSecret();
-        assertThat(secret.getData()).containsOnlyKeys("managerUrl", "clusterNamespace", "clusterName", "credential");
+        assertThat(secret.getData()).containsOnlyKeys("managerUrl", "clusterNamespace", "clusterName", "credential", "caPin");
         assertThat(Files.exists(dir.resolve("scratch").resolve("credential.json"))).as("no credential file").isFalse();
         assertThat(agent.output()).contains("credential stored in secret " + STATE)
                 .doesNotContain(fleet.token()).doesNotContain(new String(java.util.Base64.getDecoder()

@@ -113,6 +113,7 @@ class InClusterKubeIT {
             assertThat(secret.getData()).containsOnlyKeys("managerUrl", "clusterNamespace", "clusterName", "credential");
             store.save(first);
             assertThat(store.load()).as("the CA pin is kept too").contains(first);
+            store.save(second);
             assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "flotilla-agent");
 
             // it is the service account that acts: other namespaces are out of its reach

@@ -64,7 +64,7 @@ class AgentChartIdentityKubeIT {
         KubeCluster cluster = (KubeCluster) fleet.clusters.get("edge-2");
         KubernetesClient admin = cluster.client();
         String values = ChartValues.AGENT_CUSTOM.replace("https://flotilla.example.com:8443",
-                "http://127.0.0.1:" + fleet.manager.port());
+                fleet.managerUrl().toString());
         Charts.Rendered rendered = Charts.render("flotilla-agent", "edge", NS, values, dir);
         ChartInstall.ensureNamespace(admin, NS);
         ChartInstall.ensureNamespace(admin, "apps");

@@ -294,8 +294,7 @@ class DeploymentLifecycleMockTest {
     }
 
     private String restGet(String path) throws Exception {
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + manager.port() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = ManagerClient.admin(manager).send("GET", path, null);
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
         return resp.body();
     }
