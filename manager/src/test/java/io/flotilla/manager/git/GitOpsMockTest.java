@@ -265,9 +265,7 @@ class GitOpsMockTest {
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
-                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        return ManagerClient.admin(manager).send(method, path, json); // TLS and the admin token, as every client
     }
 
     /** §2.6: a GitRepo refused by a GitRepoRestriction says which rule; lifting the restriction lets it through. */
