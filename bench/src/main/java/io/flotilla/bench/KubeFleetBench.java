@@ -79,6 +79,7 @@ final class KubeFleetBench {
         try (KubeApiServer kube = KubeApiServer.start("upstream", dir.resolve("kube"))) {
             ManagerConfig config = ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0)
                     .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5)).withPlaintext()
+                    .withGitAccess(io.flotilla.manager.git.GitAccessPolicy.allowingLoopback()) // the git server is on 127.0.0.1
                     .withKubernetes(new ManagerConfig.KubernetesMode(kube.kubeconfig(KubeApiServer.User.ADMIN),
                             "flotilla-system", true, null));
             Manager manager = start(config);
@@ -116,7 +117,7 @@ final class KubeFleetBench {
                 restarted.set(true);
                 long restart = System.nanoTime();
                 manager = start(new ManagerConfig(config.dataDir(), "127.0.0.1", port, config.offlineTimeout(),
-                        config.heartbeatInterval(), config.tls(), config.kubernetes()));
+                        config.heartbeatInterval(), config.tls(), config.kubernetes(), config.gitAccess()));
                 double servingMs = (System.nanoTime() - restart) / 1e6;
                 double reconciledMs;
                 try (ReadyWatch watch = watchReady(sims, port, api.token(), expected)) {

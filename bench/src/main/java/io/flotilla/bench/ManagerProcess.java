@@ -35,7 +35,7 @@ final class ManagerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaTool("java"), "-Xmx" + maxHeap, "-XX:+UseParallelGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 "io.flotilla.cli.FlotillaCli", "manager", "--data-dir", dir.resolve("data").toString(),
-                "--listen", "127.0.0.1:" + port, "--offline-timeout", "30s", "--heartbeat-interval", "5s", "--plaintext",
+                "--listen", "127.0.0.1:" + port, "--offline-timeout", "30s", "--heartbeat-interval", "5s", "--plaintext", "--allow-loopback-repos",
                 "--client-config", dir.resolve("client-config").toString()));
         Path log = dir.resolve("manager.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

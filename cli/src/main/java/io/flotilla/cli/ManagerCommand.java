@@ -79,6 +79,18 @@ final class ManagerCommand implements Callable<Integer> {
             + "clear. For tests and loopback-only setups.")
     boolean plaintext;
 
+    @Option(names = "--allow-file-repos", description = "Let GitRepos name file:// repositories on this machine (off: "
+            + "whoever may create a GitRepo could otherwise publish any local repository).")
+    boolean allowFileRepos;
+
+    @Option(names = "--allow-loopback-repos", description = "Let GitRepos name git servers on this machine (loopback) or "
+            + "link-local addresses (off by default).")
+    boolean allowLoopbackRepos;
+
+    @Option(names = "--allow-private-repos", description = "Let GitRepos name git servers in private networks (10/8, "
+            + "172.16/12, 192.168/16, fc00::/7, 100.64/10; off by default).")
+    boolean allowPrivateRepos;
+
     @Option(names = "--client-config", description = "Where to copy the admin client config for this user on first start "
             + "(default: env FLOTILLA_CONFIG or ~/.flotilla/config; an existing file of another manager is left alone).")
     Path clientConfig;
@@ -135,7 +147,8 @@ final class ManagerCommand implements Callable<Integer> {
             return 2;
         }
         ManagerConfig config = ManagerConfig.defaults(dataDir, listen.substring(0, colon),
-                Integer.parseInt(listen.substring(colon + 1))).withTimeouts(offline, heartbeat).withTls(tls);
+                Integer.parseInt(listen.substring(colon + 1))).withTimeouts(offline, heartbeat).withTls(tls)
+                .withGitAccess(new io.flotilla.manager.git.GitAccessPolicy(allowFileRepos, allowLoopbackRepos, allowPrivateRepos));
         switch (storeMode) {
             case "embedded" -> { }
             case "kubernetes" -> {

@@ -89,7 +89,8 @@ class ManagerFailoverKubeIT {
                 "--listen", "127.0.0.1:" + port, "--data-dir", dir.resolve(name).toString(),
                 "--offline-timeout", "15s", "--heartbeat-interval", "1s",
                 // TLS is not what this test is about: each replica would generate a CA of its own in its data dir
-                "--plaintext", "--client-config", dir.resolve(name + "-client.conf").toString());
+                "--plaintext", "--client-config", dir.resolve(name + "-client.conf").toString(),
+                "--allow-loopback-repos"); // the test's git daemon is on 127.0.0.1
         managers.put(name, jvm);
         closeables.add(jvm);
         return jvm;

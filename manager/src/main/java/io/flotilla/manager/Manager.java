@@ -112,7 +112,7 @@ public final class Manager {
         agents.setHandler(delivery);
         this.gitPool = new Blocking(vertx, "flotilla-git", 2);
         this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, gitPool,
-                JGitFetcher.create(config.dataDir().resolve("git-cache")), BundleScanner.create(), clock);
+                JGitFetcher.create(config.dataDir().resolve("git-cache")), BundleScanner.create(), clock, config.gitAccess());
     }
 
     private final RestApi restApi;

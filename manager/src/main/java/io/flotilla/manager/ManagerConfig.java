@@ -1,5 +1,6 @@
 package io.flotilla.manager;
 
+import io.flotilla.manager.git.GitAccessPolicy;
 import io.flotilla.manager.leader.LeaderElectionSettings;
 import io.flotilla.manager.security.TlsSettings;
 
@@ -16,9 +17,10 @@ import java.time.Duration;
  * @param heartbeatInterval how often agents are asked to send a heartbeat
  * @param tls               TLS on the port (by default with a CA generated in the data dir), or cleartext
  * @param kubernetes        Kubernetes mode (objects as custom resources upstream), or null for the embedded store
+ * @param gitAccess         which git remotes GitRepos may name (by default: no file://, loopback or private networks)
  */
 public record ManagerConfig(Path dataDir, String host, int port, Duration offlineTimeout, Duration heartbeatInterval,
-                            TlsSettings tls, KubernetesMode kubernetes) {
+                            TlsSettings tls, KubernetesMode kubernetes, GitAccessPolicy gitAccess) {
     public static final Duration DEFAULT_OFFLINE_TIMEOUT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
@@ -35,15 +37,19 @@ public record ManagerConfig(Path dataDir, String host, int port, Duration offlin
     /** TLS with a generated CA, default timeouts, the embedded store. */
     public static ManagerConfig defaults(Path dataDir, String host, int port) {
         return new ManagerConfig(dataDir, host, port, DEFAULT_OFFLINE_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL,
-                TlsSettings.generated(), null);
+                TlsSettings.generated(), null, GitAccessPolicy.strict());
     }
 
     public ManagerConfig withTimeouts(Duration offline, Duration heartbeat) {
-        return new ManagerConfig(dataDir, host, port, offline, heartbeat, tls, kubernetes);
+        return new ManagerConfig(dataDir, host, port, offline, heartbeat, tls, kubernetes, gitAccess);
+    }
+
+    public ManagerConfig withGitAccess(GitAccessPolicy policy) {
+        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, tls, kubernetes, policy);
     }
 
     public ManagerConfig withTls(TlsSettings settings) {
-        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, settings, kubernetes);
+        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, settings, kubernetes, gitAccess);
     }
 
     /** Cleartext (for tests and benchmarks where TLS is not what they measure). */
@@ -52,6 +58,6 @@ public record ManagerConfig(Path dataDir, String host, int port, Duration offlin
     }
 
     public ManagerConfig withKubernetes(KubernetesMode mode) {
-        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, tls, mode);
+        return new ManagerConfig(dataDir, host, port, offlineTimeout, heartbeatInterval, tls, mode, gitAccess);
     }
 }

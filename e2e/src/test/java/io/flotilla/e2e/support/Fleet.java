@@ -38,7 +38,8 @@ public final class Fleet implements AutoCloseable {
     public Fleet(Path dir) throws Exception {
         this.dir = dir;
         manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0)
-                        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500)))
+                        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500))
+                        .withGitAccess(io.flotilla.manager.git.GitAccessPolicy.allowingLoopback())) // the git daemon is on 127.0.0.1
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         git = new GitDaemonServer(dir.resolve("origin"));
         rest = RestClient.of(manager.adminConfigFile());

@@ -120,7 +120,24 @@ final class RemoteAccess implements AutoCloseable {
         if (messages.contains("not found") || messages.contains("does not appear to be a git repository")) {
             return new GitFetchException(Reason.OTHER, "repository " + url + " not found");
         }
-        return new GitFetchException(Reason.OTHER, "git operation on " + url + " failed: " + redact(rootMessage(e)));
+        return new GitFetchException(Reason.OTHER, "git operation on " + url + " failed: " + redact(withoutRemoteText(chain)));
+    }
+
+    /**
+     * JGit quotes what the server sent when it is not git ("invalid advertisement of &lt;first line&gt;"): that text is
+     * the remote's, possibly from a service the URL was aimed at, and must not reach status or logs.
+     */
+    static String withoutRemoteText(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("advertisement") || m.contains("pkt-line") || m.contains(", got ") || m.contains("not a git repository")
+                    || m.contains("received content-type") || m.contains("protocol error")) {
+                return "the server's reply is not a git protocol reply (is the URL a git repository?)";
+            }
+        }
+        String root = rootMessage(chain.get(chain.size() - 1));
+        String first = root == null ? "unknown error" : root.lines().findFirst().orElse("");
+        return first.length() > 160 ? first.substring(0, 160) + "…" : first;
     }
 
     private String authHint() {

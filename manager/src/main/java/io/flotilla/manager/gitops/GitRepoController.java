@@ -16,6 +16,7 @@ import io.flotilla.manager.api.Validation;
 import io.flotilla.manager.core.Blocking;
 import io.flotilla.manager.git.FetchResult;
 import io.flotilla.manager.git.GitCredentials;
+import io.flotilla.manager.git.GitAccessPolicy;
 import io.flotilla.manager.git.GitFetchException;
 import io.flotilla.manager.git.GitFetcher;
 import io.flotilla.manager.git.GitSource;
@@ -75,6 +76,7 @@ public final class GitRepoController implements StoreListener {
     private final Clock clock;
     private final Map<ObjectKey, Follow> follows = new HashMap<>();
     private volatile boolean stopped;
+    private final GitAccessPolicy access;
 
     /** Event-loop state of one followed GitRepo. */
     private static final class Follow {
@@ -90,6 +92,13 @@ public final class GitRepoController implements StoreListener {
 
     public GitRepoController(Vertx vertx, Context context, Store store, Blocking gitPool, GitFetcher fetcher,
                              BundleScanner scanner, Clock clock) {
+        this(vertx, context, store, gitPool, fetcher, scanner, clock, GitAccessPolicy.strict());
+    }
+
+    /** @param access which remotes may be contacted (file://, loopback, private networks are off by default) */
+    public GitRepoController(Vertx vertx, Context context, Store store, Blocking gitPool, GitFetcher fetcher,
+                             BundleScanner scanner, Clock clock, GitAccessPolicy access) {
+        this.access = access;
         this.vertx = vertx;
         this.context = context;
         this.store = store;
@@ -295,6 +304,14 @@ public final class GitRepoController implements StoreListener {
         } catch (GitCredentialsLoader.SecretProblem e) {
             stalled(key, "GitCredentials", e.getMessage(), generation);
             return e.getMessage();
+        }
+        String refused = access.refusal(source.url());
+        if (refused != null) {
+            if (!refused.equals(previousFailure)) {
+                LOG.warn("{}: {}", key, refused);
+            }
+            stalled(key, "RemoteNotAllowed", refused, generation);
+            return refused;
         }
         try {
             String remote = fetcher.remoteCommit(source);

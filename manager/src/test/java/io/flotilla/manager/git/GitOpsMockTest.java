@@ -55,7 +55,8 @@ class GitOpsMockTest {
         repo.commit("b/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
         git = HttpGitServer.start("fleet", "s3cret", null, null);
         git.serve("apps.git", repo.repository());
-        manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0))
+        manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0)
+                        .withGitAccess(GitAccessPolicy.allowingLoopback())) // the test's git server is on 127.0.0.1
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         post("/api/v1/namespaces/" + NS + "/secrets", "{\"metadata\":{\"name\":\"git-auth\"},\"type\":\"kubernetes.io/basic-auth\","
                 + "\"stringData\":{\"username\":\"fleet\",\"password\":\"s3cret\"}}");
@@ -152,6 +153,57 @@ class GitOpsMockTest {
     }
 
     @Test
+    void whatANonGitServerAnswersIsNeverEchoedIntoStatus() throws Exception {
+        com.sun.net.httpserver.HttpServer internal = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        internal.createContext("/", ex -> {
+            byte[] body = "INTERNAL-ONLY admin-password=hunter2\nsecond line\n".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("content-type", "application/x-git-upload-pack-advertisement");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        internal.start();
+        try {
+            String url = "http://127.0.0.1:" + internal.getAddress().getPort() + "/info.git";
+            assertThat(post("/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitrepos",
+                    "{\"metadata\":{\"name\":\"probe\"},\"spec\":{\"repo\":\"" + url + "\",\"branch\":\"main\"}}")
+                    .statusCode()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                JsonNode st = manager.store().get(new ObjectKey(Kind.GIT_REPO, NS, "probe")).orElseThrow().path("status");
+                assertThat(Conditions.get(st, "Stalled")).isEqualTo("True");
+                assertThat(st.toString()).doesNotContain("INTERNAL-ONLY").doesNotContain("hunter2");
+            });
+        } finally {
+            internal.stop(0);
+        }
+    }
+
+    @Test
+    void byDefaultTheManagerContactsNoRemoteOnItsOwnMachine() throws Exception {
+        Manager strict = Manager.start(ManagerConfig.defaults(dir.resolve("strict"), "127.0.0.1", 0))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            ManagerClient admin = ManagerClient.admin(strict);
+            for (String[] repo : new String[][]{{"loop", git.url("apps.git")}, {"disk", "file://" + dir.resolve("origin")}}) {
+                assertThat(admin.send("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitrepos",
+                        "{\"metadata\":{\"name\":\"" + repo[0] + "\"},\"spec\":{\"repo\":\"" + repo[1] + "\",\"branch\":\"main\"}}")
+                        .statusCode()).isEqualTo(201);
+            }
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                JsonNode loop = strict.store().get(new ObjectKey(Kind.GIT_REPO, NS, "loop")).orElseThrow().path("status");
+                assertThat(Conditions.get(loop, "Stalled")).isEqualTo("True");
+                assertThat(loop.path("display").path("message").asText()).contains("--allow-loopback-repos");
+                JsonNode disk = strict.store().get(new ObjectKey(Kind.GIT_REPO, NS, "disk")).orElseThrow().path("status");
+                assertThat(disk.path("display").path("message").asText()).contains("--allow-file-repos");
+            });
+            assertThat(strict.store().list(Kind.BUNDLE, NS)).isEmpty();
+        } finally {
+            strict.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void anUnreachableRepoPolledEveryMillisecondBacksOffAndWritesItsStatusOnce() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -213,7 +265,7 @@ class GitOpsMockTest {
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        return ManagerClient.admin(manager).send(method, path, json);
+        return ManagerClient.admin(manager).send(method, path, json); // TLS and the admin token, as every client
     }
 
     /** §2.6: a GitRepo refused by a GitRepoRestriction says which rule; lifting the restriction lets it through. */

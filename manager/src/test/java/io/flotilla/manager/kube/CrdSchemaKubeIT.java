@@ -281,7 +281,9 @@ class CrdSchemaKubeIT {
     private static Map<Kind, List<ObjectNode>> objectsOfARealManager(Path dir) throws Exception {
         Path origin = dir.resolve("origin");
         String commit = writeRepository(origin);
-        Manager manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0))
+        Manager manager = Manager.start(ManagerConfig.defaults(dir.resolve("data"), "127.0.0.1", 0)
+                        // the repository is a local directory (file://), off unless allowed
+                        .withGitAccess(new io.flotilla.manager.git.GitAccessPolicy(true, false, false)))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         Vertx vertx = Vertx.vertx();
         try {
