@@ -320,6 +320,8 @@ class CrdSchemaKubeIT {
                 assertThat(status.path("readyClusters").asInt()).isEqualTo(1);
                 assertThat(status.path("resources").size()).isGreaterThan(0);
                 assertThat(Conditions.get(status, "Ready")).isEqualTo("False");
+                // the Ready message settles on the non-ready Deployment once both reports are aggregated
+                assertThat(status.path("conditions").toString()).contains("deployment.apps");
                 for (ObjectNode cluster : manager.store().list(Kind.CLUSTER, NS)) {
                     assertThat(cluster.path("status").path("agent").path("connected").asBoolean()).isTrue();
                     assertThat(cluster.path("status").path("display").path("readyBundles").asText()).endsWith("/2");
