@@ -209,21 +209,6 @@ public final class MvStoreStore implements Store {
     }
 
     @Override
-    public ObjectNode create(ObjectNode object) {
-        return apply(List.of(StoreOp.create(object))).get(0);
-    }
-
-    @Override
-    public ObjectNode update(ObjectNode object) {
-        return apply(List.of(StoreOp.update(object))).get(0);
-    }
-
-    @Override
-    public ObjectNode updateStatus(ObjectNode object) {
-        return apply(List.of(StoreOp.updateStatus(object))).get(0);
-    }
-
-    @Override
     public Optional<ObjectNode> delete(ObjectKey key, String expectedResourceVersion) {
         writeLock.lock();
         try {

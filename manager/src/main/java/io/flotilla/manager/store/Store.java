@@ -27,7 +27,9 @@ public interface Store extends AutoCloseable {
      *
      * @throws StoreException.AlreadyExists when the key is taken
      */
-    ObjectNode create(ObjectNode object);
+    default ObjectNode create(ObjectNode object) {
+        return apply(List.of(StoreOp.create(object))).get(0);
+    }
 
     /**
      * Replaces metadata (labels, annotations) and spec; the stored status is kept.
@@ -37,10 +39,14 @@ public interface Store extends AutoCloseable {
      * @throws StoreException.NotFound when absent
      * @throws StoreException.Conflict on a stale resourceVersion
      */
-    ObjectNode update(ObjectNode object);
+    default ObjectNode update(ObjectNode object) {
+        return apply(List.of(StoreOp.update(object))).get(0);
+    }
 
     /** Replaces only {@code status}; same resourceVersion rule as {@link #update}. */
-    ObjectNode updateStatus(ObjectNode object);
+    default ObjectNode updateStatus(ObjectNode object) {
+        return apply(List.of(StoreOp.updateStatus(object))).get(0);
+    }
 
     /**
      * Deletes the object; when {@code expectedResourceVersion} is non-null it must match.

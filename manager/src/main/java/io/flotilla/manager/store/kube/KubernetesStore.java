@@ -199,21 +199,6 @@ public final class KubernetesStore implements Store {
     // ---- single writes ----
 
     @Override
-    public ObjectNode create(ObjectNode object) {
-        return apply(List.of(StoreOp.create(object))).get(0);
-    }
-
-    @Override
-    public ObjectNode update(ObjectNode object) {
-        return apply(List.of(StoreOp.update(object))).get(0);
-    }
-
-    @Override
-    public ObjectNode updateStatus(ObjectNode object) {
-        return apply(List.of(StoreOp.updateStatus(object))).get(0);
-    }
-
-    @Override
     public Optional<ObjectNode> delete(ObjectKey key, String expectedResourceVersion) {
         try {
             return Optional.of(apply(List.of(StoreOp.delete(key, expectedResourceVersion))).get(0));
