@@ -39,7 +39,7 @@ public final class BenchMain {
                 case "status" -> StatusBench.run(commit, new StatusBench.Setup("status", 1000, 10, 200, 30, 1, 2, 20));
                 case "status-10k" -> StatusBench.run(commit, new StatusBench.Setup("status-10k", 10_000, 2, 200, 30, 100, 0, 250));
                 case "fleet-50x50" -> FleetBench.run(commit, 50, 50, 5);
-                case "kube-50x50" -> KubeFleetBench.run(commit, 3);
+                case "kube-50x50" -> KubeFleetBench.run(commit, Integer.getInteger("bench.repeats", 3)); // fewer only to investigate
                 case "gitops" -> GitOpsBench.run(commit, 50, 5);
                 case "agent-memory" -> AgentMemoryBench.run(commit, 1000, 100, 50);
                 // BENCH_JAVA_OPTS=-Dfootprint.helm=false skips the Helm phase; footprint.settle/window shorten it

@@ -32,9 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -44,9 +47,12 @@ import java.util.function.Function;
  * ({@code stagedOptions}, {@code stagedDeploymentID}) and released to the agent ({@code options},
  * {@code deploymentID}) as the bundle's rollout strategy allows ({@link RolloutPlanner}, fleet-semantics §8); a
  * paused cluster or bundle keeps its released version (§1.1-1.5, §5.3). Bundles whose rollout is not complete are
- * planned again whenever one of their BDs reports. The resulting BD creates, updates and deletes of one step are
- * written in one atomic batch. A targeting error keeps the bundle's BDs as they are and sets the bundle's
- * {@code Ready} condition to False with the message.
+ * planned again whenever one of their BDs reports. A step handles every change queued when it starts (a GitRepo's
+ * fifty new Bundles are one step, not fifty) and writes the resulting BD creates, updates and deletes in one batch:
+ * in Kubernetes mode each write is an API request, and one batch lets them run concurrently instead of one bundle's
+ * after another's. If the batch fails, every BD is reconciled again from the store (the controller converges; it
+ * never leaves a change half-done and forgotten). A targeting error keeps the bundle's BDs as they are and sets the
+ * bundle's {@code Ready} condition to False with the message.
  */
 public final class DeploymentController implements StoreListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentController.class);
@@ -78,12 +84,18 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     private final Set<BundleKey> rollingOut = new HashSet<>();
     /** Bundles a re-plan is queued for (one per bundle however many reports arrive). */
     private final Set<BundleKey> replanQueued = new HashSet<>();
-    /** BDs updated in the current step whose {@code status.display} changes with their spec. */
-    private final Set<ObjectKey> displayChanged = new LinkedHashSet<>();
     /** Bundles whose rollout figures were published, so they are dropped when the strategy goes. */
     private final Set<BundleKey> withFigures = new HashSet<>();
 
     private final TargetingObserver observer;
+    /** Changes handed over and not yet handled; a step drains them. */
+    private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** The writes of the step being handled (only the loop thread touches it). */
+    private Step step;
+    /** Caps on one step, so that a flood of changes still reaches the store in bounded batches. */
+    private static final int MAX_CHANGES_PER_STEP = 1000;
+    private static final int MAX_WRITES_PER_STEP = 10_000;
 
     public DeploymentController(Store store, Clock clock, TargetingObserver observer) {
         this.observer = observer;
@@ -109,16 +121,51 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             ObjectKey key = Json.key(object);
             BundleKey bundle = bundleOf(object);
             RolloutPlanner.Bd facts = type == EventType.DELETED ? null : rolloutFacts(object);
-            loop.execute(() -> bdChanged(key, bundle, facts));
+            submit(() -> bdChanged(key, bundle, facts));
         } else if (kind == Kind.BUNDLE || kind == Kind.CLUSTER || kind == Kind.CLUSTER_GROUP) {
             ObjectNode copy = object.deepCopy();
-            loop.execute(() -> handle(type, kind, copy));
+            submit(() -> handle(type, kind, copy));
         }
     }
 
-    /** Runs {@code work} after every change handed over so far (tests and benchmarks wait on this). */
+    /** Returns once every change handed over so far is handled and written (tests and benchmarks wait on this). */
     public void sync() throws Exception {
-        loop.submit(() -> { }).get(1, TimeUnit.MINUTES);
+        loop.submit(() -> {
+            while (!inbox.isEmpty()) {
+                drain();
+            }
+        }).get(1, TimeUnit.MINUTES);
+    }
+
+    private void submit(Runnable change) {
+        inbox.add(change);
+        if (drainQueued.compareAndSet(false, true)) {
+            loop.execute(this::drainQueue);
+        }
+    }
+
+    private void drainQueue() {
+        drainQueued.set(false); // a change handed over from now on queues another drain
+        drain();
+        if (!inbox.isEmpty() && drainQueued.compareAndSet(false, true)) {
+            loop.execute(this::drainQueue);
+        }
+    }
+
+    /** One step: handles the queued changes (up to the caps), then writes what they decided in one batch. */
+    private void drain() {
+        step = new Step(key -> store.get(key).orElse(null));
+        try {
+            Runnable change;
+            int handled = 0;
+            while (handled < MAX_CHANGES_PER_STEP && step.size() < MAX_WRITES_PER_STEP && (change = inbox.poll()) != null) {
+                change.run();
+                handled++;
+            }
+            flush(step);
+        } finally {
+            step = null;
+        }
     }
 
     private static RolloutPlanner.Bd rolloutFacts(JsonNode bd) {
@@ -138,16 +185,14 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         RolloutPlanner.Bd before = facts == null ? bds.remove(key) : bds.put(key, facts);
         if (rollingOut.contains(bundle) && !Objects.equals(before, facts) && replanQueued.add(bundle)) {
             // behind the reports already queued, so a burst of them costs one plan
-            loop.execute(() -> replan(bundle));
+            submit(() -> replan(bundle));
         }
     }
 
     private void replan(BundleKey bundle) {
         replanQueued.remove(bundle);
         try {
-            List<StoreOp> ops = new ArrayList<>();
-            reconcile(bundle, Set.of(), key -> store.get(key).orElse(null), ops);
-            apply(ops);
+            reconcile(bundle, Set.of(), step);
         } catch (RuntimeException e) {
             LOG.error("Bundle {}: rollout step failed; its BDs are left as they are", bundle, e);
         }
@@ -219,9 +264,9 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             if (kind == Kind.BUNDLE) {
                 notify.add(new BundleKey(key.namespace(), key.name()));
             }
-            notify.forEach(this::notifyTargets);
+            step.afterWrite(() -> notify.forEach(this::notifyTargets));
             if (!changes.isEmpty()) {
-                LOG.info("{} {}: {} BDs created, {} updated, {} deleted in {} ms", key, type.name().toLowerCase(),
+                LOG.info("{} {}: {} BDs to create, {} to update, {} to delete (targeting took {} ms)", key, type.name().toLowerCase(),
                         changes.created().size(), changes.updated().size(), changes.deleted().size(),
                         (System.nanoTime() - start) / 1_000_000);
             }
@@ -287,37 +332,46 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
                 errors.add(new TargetingError(b, "targeting error: bundle " + b + ": " + e.getMessage()));
             }
         }
+        Set<BundleKey> erroneous = new HashSet<>();
+        errors.forEach(e -> erroneous.add(e.bundle()));
+        errors.forEach(this::markFailing);
+        Step load = reconcileAll(erroneous);
+        int writes = load.size();
+        flush(load);
+        bundles.forEach(this::notifyTargets);
+        LOG.info("Targeting loaded {} BDs; {} stored BDs created, changed or deleted to match", index.allDesired().size(),
+                writes);
+    }
+
+    /**
+     * Compares every stored BD with what targeting wants: the writes that make them equal (BDs of {@code keep}
+     * bundles, whose targeting fails, are kept as they are). The rollout's view of the BDs is rebuilt from the store.
+     */
+    private Step reconcileAll(Set<BundleKey> keep) {
         Set<ObjectKey> desired = new HashSet<>();
         for (DesiredDeployment d : index.allDesired()) {
             desired.add(bdKey(d));
         }
-        Set<BundleKey> erroneous = new HashSet<>();
-        errors.forEach(e -> erroneous.add(e.bundle()));
-        List<StoreOp> ops = new ArrayList<>();
         Map<ObjectKey, ObjectNode> stored = new HashMap<>();
+        Step all = new Step(stored::get);
+        bds.clear();
         for (ObjectNode bd : store.list(Kind.BUNDLE_DEPLOYMENT, null)) {
             ObjectKey key = Json.key(bd);
             if (desired.contains(key)) {
                 stored.put(key, bd);
                 bds.put(key, rolloutFacts(bd));
-            } else if (!erroneous.contains(bundleOf(bd))) {
-                ops.add(StoreOp.delete(key, null));
+            } else if (!keep.contains(bundleOf(bd))) {
+                all.add(StoreOp.delete(key, null));
             } else {
                 bds.put(key, rolloutFacts(bd));
             }
         }
-        for (BundleKey b : bundles) {
-            if (!erroneous.contains(b)) {
-                reconcile(b, null, stored::get, ops);
+        for (BundleKey b : bundleFacts.keySet()) {
+            if (!keep.contains(b)) {
+                reconcile(b, null, all);
             }
         }
-        if (!ops.isEmpty()) {
-            store.apply(ops);
-        }
-        errors.forEach(this::markFailing);
-        bundles.forEach(this::notifyTargets);
-        LOG.info("Targeting loaded {} BDs; {} stored BDs created, changed or deleted to match", index.allDesired().size(),
-                ops.size());
+        return all;
     }
 
     /**
@@ -325,11 +379,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
      * changed BDs are staged and released at once (what the plan would decide, without visiting every target);
      * otherwise the rollout plans the whole bundle.
      *
-     * @param touch   clusters whose BD must be looked at even if the plan changes nothing there; null: all
-     * @param lookup  the stored BD of a key, or null
+     * @param touch  clusters whose BD must be looked at even if the plan changes nothing there; null: all
+     * @param writes the step the writes go to (and where BDs are looked up)
      */
-    private void reconcile(BundleKey bundle, Set<ClusterKey> touch, Function<ObjectKey, ObjectNode> lookup,
-                           List<StoreOp> ops) {
+    private void reconcile(BundleKey bundle, Set<ClusterKey> touch, Step writes) {
         if (index.failing(bundle)) {
             return;
         }
@@ -342,7 +395,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             for (ClusterKey c : touch) {
                 DesiredDeployment d = desired.get(c);
                 if (d != null) {
-                    writeOne(lookup.apply(bdKey(d)), d, facts, true, true, false, ops);
+                    writeOne(writes.lookup(bdKey(d)), d, facts, true, true, false, writes);
                 }
             }
             publishFigures(bundle, null);
@@ -384,23 +437,23 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             boolean look = create || promote || touch == null || touch.contains(d.clusterKey())
                     || stage && !d.deploymentId().equals(known.stagedDeploymentId());
             if (look) {
-                writeOne(lookup.apply(bdKey(d)), d, facts, stage, promote, paused, ops);
+                writeOne(writes.lookup(bdKey(d)), d, facts, stage, promote, paused, writes);
             }
         }
         setOrRemove(rollingOut, bundle, !complete);
         if (uncreated && plan.create().size() >= RolloutPlanner.MAX_NEW && replanQueued.add(bundle)) {
             // the next maxNew BDs in the next step, after this one's are written
-            loop.execute(() -> replan(bundle));
+            submit(() -> replan(bundle));
         }
         publishFigures(bundle, strategy == null ? null : figures(bundle.namespace(), plan.figures()));
     }
 
     private void writeOne(ObjectNode stored, DesiredDeployment d, JsonNode facts, boolean stage, boolean promote,
-                          boolean paused, List<StoreOp> ops) {
+                          boolean paused, Step writes) {
         ObjectNode wanted = BundleDeployments.write(stored, d, facts, stage, promote, paused);
         if (stored == null) {
-            BdDisplay.update(wanted);
-            ops.add(StoreOp.create(wanted));
+            // created without status: its display is set on its first status change, as Fleet does (§6.9)
+            writes.add(StoreOp.create(wanted));
             return;
         }
         if (Objects.equals(stored.path("spec"), wanted.path("spec"))
@@ -409,9 +462,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         }
         // the controller is the only writer of BD spec; status (agent reports) is kept by the store
         Json.metadata(wanted).remove("resourceVersion");
-        ops.add(StoreOp.update(wanted));
-        if (BdDisplay.update(wanted)) {
-            displayChanged.add(Json.key(wanted));
+        boolean display = BdDisplay.update(wanted);
+        writes.add(StoreOp.update(wanted));
+        if (display) {
+            writes.displayChanged.add(Json.key(wanted));
         }
     }
 
@@ -448,12 +502,10 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     }
 
     private void write(BdChanges changes, Map<BundleKey, Set<ClusterKey>> affected) {
-        List<StoreOp> ops = new ArrayList<>();
         for (DesiredDeployment d : changes.deleted()) {
-            ops.add(StoreOp.delete(bdKey(d), null));
+            step.add(StoreOp.delete(bdKey(d), null));
         }
-        affected.forEach((bundle, clusters) -> reconcile(bundle, clusters, key -> store.get(key).orElse(null), ops));
-        apply(ops);
+        affected.forEach((bundle, clusters) -> reconcile(bundle, clusters, step));
         Set<BundleKey> nowFailing = new HashSet<>();
         for (TargetingError error : changes.errors()) {
             nowFailing.add(error.bundle());
@@ -464,10 +516,12 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         for (BundleKey b : List.copyOf(failing)) {
             if (!nowFailing.contains(b) && !index.failing(b)) {
                 failing.remove(b);
-                ObjectKey bundleKey = new ObjectKey(Kind.BUNDLE, b.namespace(), b.name());
-                observer.bundleError(b.namespace(), b.name(), repoOf(bundleKey), null);
-                statusWriter.patch(bundleKey, status -> Conditions.set(status, TARGETED, true, "", "", clock.instant()));
-                LOG.info("Bundle {}: targeting works again", b);
+                step.afterWrite(() -> {
+                    ObjectKey bundleKey = new ObjectKey(Kind.BUNDLE, b.namespace(), b.name());
+                    observer.bundleError(b.namespace(), b.name(), repoOf(bundleKey), null);
+                    statusWriter.patch(bundleKey, status -> Conditions.set(status, TARGETED, true, "", "", clock.instant()));
+                    LOG.info("Bundle {}: targeting works again", b);
+                });
             }
         }
     }
@@ -475,31 +529,137 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     /**
      * Writes one step's batch and takes the written BDs into the rollout's view at once; then refreshes the
      * {@code status.display} of updated BDs whose state the new spec changes (read-modify-write, so a report stored
-     * meanwhile is kept).
+     * meanwhile is kept), then runs what waited for the write. If the batch fails (partly written in Kubernetes mode,
+     * not at all in the embedded store), every BD is compared with targeting again and written one bundle at a time.
      */
-    private void apply(List<StoreOp> ops) {
-        if (ops.isEmpty()) {
-            displayChanged.clear();
-            return;
-        }
-        List<ObjectNode> written;
-        try {
-            written = store.apply(ops);
-        } catch (RuntimeException e) {
-            displayChanged.clear();
-            throw e;
-        }
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof StoreOp.Delete delete) {
-                bds.remove(delete.key());
-            } else if (Json.kind(written.get(i)).orElse(null) == Kind.BUNDLE_DEPLOYMENT) {
-                bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
+    private void flush(Step writes) {
+        List<StoreOp> ops = writes.ops();
+        if (!ops.isEmpty()) {
+            try {
+                List<ObjectNode> written = store.apply(ops);
+                for (int i = 0; i < ops.size(); i++) {
+                    if (ops.get(i) instanceof StoreOp.Delete delete) {
+                        bds.remove(delete.key());
+                    } else if (Json.kind(written.get(i)).orElse(null) == Kind.BUNDLE_DEPLOYMENT) {
+                        bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{} BD writes of one step failed ({}); reconciling every BD with targeting again", ops.size(),
+                        e.getMessage());
+                resync();
+            }
+            for (ObjectKey key : writes.displayChanged) {
+                try {
+                    statusWriter.patchObject(key, BdDisplay::update);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: display not refreshed: {}", key, e.getMessage());
+                }
             }
         }
-        for (ObjectKey key : List.copyOf(displayChanged)) {
-            statusWriter.patchObject(key, BdDisplay::update);
+        writes.afterWrite.forEach(Runnable::run);
+    }
+
+    /** After a failed batch: the writes that make the store equal to targeting, one bundle's at a time. */
+    private void resync() {
+        Step all = reconcileAll(Set.copyOf(failing));
+        Map<Object, List<StoreOp>> byBundle = new LinkedHashMap<>();
+        for (StoreOp op : all.ops()) {
+            ObjectNode object = op instanceof StoreOp.Create c ? c.object() : op instanceof StoreOp.Update u ? u.object() : null;
+            Object group = object == null ? "deletes" : bundleOf(object);
+            byBundle.computeIfAbsent(group, g -> new ArrayList<>()).add(op);
         }
-        displayChanged.clear();
+        byBundle.forEach((group, ops) -> {
+            try {
+                List<ObjectNode> written = store.apply(ops);
+                for (int i = 0; i < ops.size(); i++) {
+                    if (ops.get(i) instanceof StoreOp.Delete delete) {
+                        bds.remove(delete.key());
+                    } else {
+                        bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("BDs of {} could not be written ({}); they are written again on the next change", group,
+                        e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * The BD writes one step decided, merged per BD (a BD created and then updated in the same step is created as
+     * updated; created and deleted, never written), and what the step looks up: its own pending writes first.
+     */
+    private static final class Step {
+        private final Function<ObjectKey, ObjectNode> stored;
+        private final List<StoreOp> ops = new ArrayList<>();
+        /** Per BD written in this step, the index of its last op, and the object after it (null: deleted). */
+        private final Map<ObjectKey, Integer> last = new HashMap<>();
+        private final Map<ObjectKey, ObjectNode> after = new HashMap<>();
+        private final Set<ObjectKey> displayChanged = new LinkedHashSet<>();
+        private final List<Runnable> afterWrite = new ArrayList<>();
+
+        Step(Function<ObjectKey, ObjectNode> stored) {
+            this.stored = stored;
+        }
+
+        ObjectNode lookup(ObjectKey key) {
+            if (after.containsKey(key)) {
+                ObjectNode pending = after.get(key);
+                return pending == null ? null : pending.deepCopy();
+            }
+            return stored.apply(key);
+        }
+
+        void add(StoreOp op) {
+            ObjectKey key = keyOf(op);
+            Integer previous = last.get(key);
+            StoreOp before = previous == null ? null : ops.get(previous);
+            if (before instanceof StoreOp.Create && op instanceof StoreOp.Update update) {
+                ObjectNode created = update.object().deepCopy();
+                created.remove("status");
+                displayChanged.remove(key);
+                ops.set(previous, StoreOp.create(created));
+                after.put(key, created);
+                return;
+            }
+            if (before instanceof StoreOp.Create && op instanceof StoreOp.Delete) {
+                ops.set(previous, null);
+                last.remove(key);
+                after.put(key, null);
+                displayChanged.remove(key);
+                return;
+            }
+            if (before instanceof StoreOp.Update && !(op instanceof StoreOp.Create)) {
+                ops.set(previous, op);
+            } else {
+                last.put(key, ops.size());
+                ops.add(op);
+            }
+            if (op instanceof StoreOp.Delete) {
+                displayChanged.remove(key);
+                after.put(key, null);
+            } else {
+                after.put(key, op instanceof StoreOp.Create c ? c.object() : ((StoreOp.Update) op).object());
+            }
+        }
+
+        void afterWrite(Runnable action) {
+            afterWrite.add(action);
+        }
+
+        int size() {
+            return last.size();
+        }
+
+        List<StoreOp> ops() {
+            return ops.stream().filter(Objects::nonNull).toList();
+        }
+
+        private static ObjectKey keyOf(StoreOp op) {
+            return op instanceof StoreOp.Delete d ? d.key()
+                    : Json.key(op instanceof StoreOp.Create c ? c.object() : ((StoreOp.Update) op).object());
+        }
     }
 
     private String repoOf(ObjectKey bundle) {

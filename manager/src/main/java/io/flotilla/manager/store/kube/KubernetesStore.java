@@ -313,12 +313,31 @@ public final class KubernetesStore implements Store {
         ObjectNode created = guarded(key, () -> KubeObjects.toNode(resource(key).resource(KubeObjects.toResource(object)).create()));
         if (status != null && !status.isNull() && KubeKinds.hasStatus(key.kind())) {
             // The API server ignores status on create; the embedded store keeps it, so write it right after.
-            ObjectNode withStatus = created.deepCopy();
-            withStatus.set("status", status);
-            created = guarded(key, () -> KubeObjects.toNode(resource(key).resource(KubeObjects.toResource(withStatus)).updateStatus()));
+            created = writeInitialStatus(key, created, status);
         }
         attachContent(created, resources);
         return new Written(created, key, EventType.ADDED);
+    }
+
+    /**
+     * The status given on create, written right after it. The object is visible from its create on: if someone
+     * else (an agent's report) wrote a status first, theirs is newer than the creator's and is kept.
+     */
+    private ObjectNode writeInitialStatus(ObjectKey key, ObjectNode created, JsonNode status) {
+        ObjectNode current = created;
+        for (int attempt = 1; ; attempt++) {
+            ObjectNode withStatus = current.deepCopy();
+            withStatus.set("status", status);
+            try {
+                return guarded(key, () -> KubeObjects.toNode(resource(key).resource(KubeObjects.toResource(withStatus)).updateStatus()));
+            } catch (StoreException.Conflict e) {
+                current = currentFromServer(key).orElseThrow(() -> new StoreException.NotFound(key));
+                JsonNode written = current.path("status");
+                if (written.isObject() && !written.isEmpty() || attempt >= 5) {
+                    return current;
+                }
+            }
+        }
     }
 
     private Written doUpdate(ObjectNode incoming, boolean statusOnly) {
