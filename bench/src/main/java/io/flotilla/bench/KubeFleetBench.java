@@ -110,7 +110,9 @@ final class KubeFleetBench {
                     readyMs = (watch.readyAt.await("GitRepo Ready on the watch", 120) - start) / 1e6;
                 }
                 kube.awaitAuditBarrier();
-                int requests = kube.requests(KubeApiServer.User.ADMIN).size() - requestsBefore;
+                List<com.fasterxml.jackson.databind.JsonNode> issued = kube.requests(KubeApiServer.User.ADMIN);
+                int requests = issued.size() - requestsBefore;
+                System.out.println("kube-50x50 API requests of the run: " + ApiRequests.describe(issued.subList(requestsBefore, issued.size())));
 
                 manager.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
                 manager = null;
