@@ -88,8 +88,8 @@ class ManagerFailoverKubeIT {
                 "--lease-duration", LEASE.toSeconds() + "s", "--renew-deadline", "2s", "--retry-period", "500ms",
                 "--listen", "127.0.0.1:" + port, "--data-dir", dir.resolve(name).toString(),
                 "--offline-timeout", "15s", "--heartbeat-interval", "1s",
-                // TLS is not what this test is about: each replica would generate a CA of its own in its data dir
-                "--plaintext", "--client-config", dir.resolve(name + "-client.conf").toString(),
+                // TLS as installed by default: every replica serves under the one generated CA kept upstream
+                "--client-config", dir.resolve(name + "-client.conf").toString(),
                 "--allow-loopback-repos"); // the test's git daemon is on 127.0.0.1
         managers.put(name, jvm);
         closeables.add(jvm);
@@ -112,7 +112,7 @@ class ManagerFailoverKubeIT {
 
         ChildJvm a = startManager("manager-a");
         ReadyServiceProxy service = new ReadyServiceProxy(List.of(freePortPlaceholder("manager-a"),
-                freePortPlaceholder("manager-b"), freePortPlaceholder("manager-c")));
+                freePortPlaceholder("manager-b"), freePortPlaceholder("manager-c")), true);
         closeables.add(service);
         await("manager-a leads").atMost(Duration.ofSeconds(90))
                 .untilAsserted(() -> assertThat(service.readyBackend()).as(a.output()).isEqualTo(ports.get("manager-a")));
@@ -120,6 +120,9 @@ class ManagerFailoverKubeIT {
         await("manager-b stands by").atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(b.output()).contains("is held by manager-a"));
         RestClient standby = RestClient.of(proxyConfig(ports.get("manager-b"), "manager-a"));
+        assertThat(ClientConfig.load(dir.resolve("manager-b").resolve(ClientConfig.ADMIN_FILE)).caPem())
+                .as("both replicas serve under the one CA kept upstream")
+                .isEqualTo(ClientConfig.load(dir.resolve("manager-a").resolve(ClientConfig.ADMIN_FILE)).caPem());
         assertThat(standby.status("/readyz")).isEqualTo(503);
 
         // The admin credential manager-a bootstrapped is stored upstream (a Secret): valid whoever leads.
@@ -130,7 +133,7 @@ class ManagerFailoverKubeIT {
         assertThat(token).as(created + "\n" + a.output()).isNotEmpty();
         for (int i = 1; i <= 3; i++) {
             String cluster = "c" + i;
-            Agent agent = Agent.start(new AgentConfig(URI.create("http://127.0.0.1:" + service.port()), token, cluster,
+            Agent agent = Agent.start(new AgentConfig(URI.create("https://127.0.0.1:" + service.port()), token, cluster,
                     Map.of("env", "dev"), KUBE.get(i).kubeconfig(), dir.resolve("agent-" + cluster),
                     Duration.ofSeconds(2))).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             closeables.add(() -> agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -221,8 +224,8 @@ class ManagerFailoverKubeIT {
         await("admin config of " + manager).atMost(Duration.ofSeconds(30))
                 .until(() -> Files.exists(dir.resolve(manager).resolve(ClientConfig.ADMIN_FILE)));
         Path file = dir.resolve("client-" + port + ".conf");
-        ClientConfig.of("http://127.0.0.1:" + port, ClientConfig.load(dir.resolve(manager).resolve(ClientConfig.ADMIN_FILE))
-                .token(), null).save(file);
+        ClientConfig admin = ClientConfig.load(dir.resolve(manager).resolve(ClientConfig.ADMIN_FILE));
+        ClientConfig.of("https://127.0.0.1:" + port, admin.token(), admin.caPem()).save(file);
         return file;
     }
 

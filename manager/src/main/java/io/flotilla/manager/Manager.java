@@ -21,6 +21,8 @@ import io.flotilla.bundle.reader.BundleScanner;
 import io.flotilla.manager.registration.RegistrationService;
 import io.flotilla.manager.rest.RestApi;
 import io.flotilla.manager.security.ManagerSecurity;
+import io.flotilla.manager.security.SecretCaKeeper;
+import io.flotilla.manager.security.TlsMaterial;
 import io.flotilla.manager.store.MvStoreStore;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.kube.BundledCrds;
@@ -157,7 +159,8 @@ public final class Manager {
         }).compose(store -> {
             Blocking storePool = new Blocking(vertx, "flotilla-store", 4);
             return vertx.executeBlocking(() -> ManagerSecurity.prepare(config.tls(), config.dataDir(), config.host(), store,
-                            storePool, vertx, bootstrapAdminName(config)))
+                            storePool, vertx, bootstrapAdminName(config), config.kubernetes() == null
+                                    ? TlsMaterial.filesIn(config.dataDir()) : new SecretCaKeeper(store)))
                     .onFailure(e -> storePool.close())
                     .map(security -> {
                         Manager manager = new Manager(config, vertx, store, storePool, security);

@@ -84,12 +84,15 @@ class ChartsRenderTest {
         assertThat(args(deployment)).containsExactly("manager", "--store", "kubernetes", "--namespace", MANAGER_NS,
                 "--listen", "0.0.0.0:8080", "--data-dir", "/var/lib/flotilla", "--identity", "$(POD_NAME)",
                 "--lease-name", "flotilla", "--lease-duration", "15s", "--renew-deadline", "10s", "--retry-period", "2s",
-                "--install-crds=false");
+                "--install-crds=false", "--tls-san", "flotilla,flotilla." + MANAGER_NS + ",flotilla." + MANAGER_NS
+                        + ".svc,flotilla." + MANAGER_NS + ".svc.cluster.local");
         assertThat(container(deployment).path("image").asText()).isEqualTo("flotilla/flotilla:0.1.0");
         assertThat(names(container(deployment).path("env"), "name")).containsExactly("POD_NAME", "POD_NAMESPACE", "JAVA_OPTS");
         assertThat(container(deployment).path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
         assertThat(container(deployment).path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
-        assertThat(container(deployment).path("readinessProbe").path("httpGet").path("scheme").asText()).isEqualTo("HTTP");
+        assertThat(container(deployment).path("readinessProbe").path("httpGet").path("scheme").asText())
+                .as("TLS by default (a generated CA), so the probes speak HTTPS").isEqualTo("HTTPS");
+        assertThat(container(deployment).path("livenessProbe").path("httpGet").path("scheme").asText()).isEqualTo("HTTPS");
         assertRestricted(deployment);
         assertThat(names(podSpec(deployment).path("volumes"), "name")).containsExactly("data", "tmp");
         assertThat(podSpec(deployment).has("nodeSelector")).isFalse();
@@ -98,7 +101,7 @@ class ChartsRenderTest {
         JsonNode service = r.one("Service");
         assertThat(service.path("spec").path("type").asText()).isEqualTo("ClusterIP");
         assertThat(service.path("spec").path("ports").get(0).path("port").asInt()).isEqualTo(8080);
-        assertThat(service.path("spec").path("ports").get(0).path("appProtocol").asText()).isEqualTo("kubernetes.io/h2c");
+        assertThat(service.path("spec").path("ports").get(0).path("appProtocol").asText()).isEqualTo("https");
 
         // RBAC: its API, cluster namespaces, Secrets, Events, reviews; no CRD rights without crds.install
         String rules = r.one("ClusterRole").path("rules").toString();
@@ -109,6 +112,15 @@ class ChartsRenderTest {
         assertThat(role.path("metadata").path("namespace").asText()).isEqualTo(MANAGER_NS);
         assertThat(role.path("rules").toString()).contains("leases").contains("\"flotilla\"");
         assertThat(r.one("ClusterRoleBinding").path("subjects").get(0).path("namespace").asText()).isEqualTo(MANAGER_NS);
+    }
+
+    @Test
+    void managerInPlaintextOnlyWhenToldTo() throws Exception {
+        var r = Charts.render("flotilla", "flotilla", MANAGER_NS, "tls: {plaintext: true}\n", scratch);
+        JsonNode deployment = r.one("Deployment");
+        assertThat(args(deployment)).contains("--plaintext").doesNotContain("--tls-san", "--tls-cert-file");
+        assertThat(container(deployment).path("readinessProbe").path("httpGet").path("scheme").asText()).isEqualTo("HTTP");
+        assertThat(r.one("Service").path("spec").path("ports").get(0).path("appProtocol").asText()).isEqualTo("kubernetes.io/h2c");
     }
 
     @Test

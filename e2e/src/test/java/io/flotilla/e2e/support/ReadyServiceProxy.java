@@ -26,8 +26,14 @@ public final class ReadyServiceProxy implements AutoCloseable {
     private volatile int ready = -1;
 
     public ReadyServiceProxy(List<Integer> backendPorts) throws Exception {
+        this(backendPorts, false);
+    }
+
+    /** @param tls the backends serve TLS: probed over HTTPS without verifying, as a kubelet's HTTPS probe does */
+    public ReadyServiceProxy(List<Integer> backendPorts, boolean tls) throws Exception {
         this.backends = List.copyOf(backendPorts);
-        this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(200).setIdleTimeout(1));
+        this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(200).setIdleTimeout(1)
+                .setSsl(tls).setTrustAll(tls).setVerifyHost(!tls));
         this.net = vertx.createNetClient();
         this.timer = vertx.setPeriodic(100, id -> probeAll());
         this.server = vertx.createNetServer().connectHandler(this::forward);

@@ -69,11 +69,17 @@ public final class ManagerSecurity {
      */
     public static ManagerSecurity prepare(TlsSettings settings, Path dataDir, String listenHost, Store store, Blocking blocking,
                                           Vertx vertx, String bootstrapAdmin) {
+        return prepare(settings, dataDir, listenHost, store, blocking, vertx, bootstrapAdmin, TlsMaterial.filesIn(dataDir));
+    }
+
+    /** @param caKeeper where a generated CA is kept: the data dir, or (replicas sharing a store) the store */
+    public static ManagerSecurity prepare(TlsSettings settings, Path dataDir, String listenHost, Store store, Blocking blocking,
+                                          Vertx vertx, String bootstrapAdmin, TlsMaterial.CaKeeper caKeeper) {
         if (settings.plaintext() && !isLoopback(listenHost)) {
             LOG.warn("Serving WITHOUT TLS on {} (--plaintext): tokens and credentials cross the network in clear text",
                     listenHost);
         }
-        TlsMaterial tls = settings.plaintext() ? null : TlsMaterial.prepare(settings, dataDir, listenHost, vertx);
+        TlsMaterial tls = settings.plaintext() ? null : TlsMaterial.prepare(settings, dataDir, listenHost, vertx, caKeeper);
         UserTokens tokens = new UserTokens(store, Clock.systemUTC());
         Path adminFile = dataDir.resolve(ClientConfig.ADMIN_FILE);
         String adminToken = null;

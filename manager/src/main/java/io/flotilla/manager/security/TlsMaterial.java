@@ -54,9 +54,10 @@ import java.util.Set;
 
 /**
  * The manager's serving certificate and the CA that agents and the CLI pin. Given PEM files are used as they are;
- * otherwise a CA (EC P-256, 10 years) is generated once under {@code <data-dir>/tls} and a serving certificate signed
- * by it is issued at every start for the names the manager answers to (localhost, loopback addresses, the listen
- * address, this host's names and addresses, and {@code --tls-san}s). Keys are written mode 0600.
+ * otherwise a CA (EC P-256, 10 years) is generated once and kept by a {@link CaKeeper} (under {@code <data-dir>/tls};
+ * in Kubernetes mode in a Secret, so that every replica serves under the one CA that agents pin), and a serving
+ * certificate signed by it is issued at every start for the names the manager answers to (localhost, loopback
+ * addresses, the listen address, this host's names and addresses, and {@code --tls-san}s). Keys are written mode 0600.
  */
 public final class TlsMaterial {
     private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
@@ -76,13 +77,63 @@ public final class TlsMaterial {
         this.caPem = pem("CERTIFICATE", encoded(ca));
     }
 
-    /** Loads the given files or generates what is missing. Blocking (file I/O, key generation). */
+    /** A CA certificate and its private key, PEM. */
+    public record CaPem(String certificate, String privateKey) {
+    }
+
+    /** Where the generated CA is kept. */
+    public interface CaKeeper {
+        /** The kept CA, if there is one. */
+        java.util.Optional<CaPem> load() throws IOException;
+
+        /** Keeps {@code generated} unless another CA was kept meanwhile (another replica): returns the one kept. */
+        CaPem keep(CaPem generated) throws IOException;
+
+        /** Where it is kept, for messages. */
+        String describe();
+    }
+
+    /** The CA under {@code <data-dir>/tls} (ca.crt, ca.key mode 0600): one manager, one data dir. */
+    public static CaKeeper filesIn(Path dataDir) {
+        Path dir = dataDir.resolve(DIR);
+        Path caCert = dir.resolve("ca.crt");
+        Path caKey = dir.resolve("ca.key");
+        return new CaKeeper() {
+            @Override
+            public java.util.Optional<CaPem> load() throws IOException {
+                if (Files.exists(caCert) && Files.exists(caKey)) {
+                    return java.util.Optional.of(new CaPem(Files.readString(caCert), Files.readString(caKey)));
+                }
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public CaPem keep(CaPem generated) throws IOException {
+                Files.createDirectories(dir);
+                PrivateFiles.write(caKey, generated.privateKey().getBytes(StandardCharsets.US_ASCII));
+                PrivateFiles.write(caCert, generated.certificate().getBytes(StandardCharsets.US_ASCII));
+                return generated;
+            }
+
+            @Override
+            public String describe() {
+                return dir.toString();
+            }
+        };
+    }
+
+    /** Loads the given files or generates what is missing, with the CA under the data dir. Blocking. */
     public static TlsMaterial prepare(TlsSettings settings, Path dataDir, String listenHost, Vertx vertx) {
+        return prepare(settings, dataDir, listenHost, vertx, filesIn(dataDir));
+    }
+
+    /** Loads the given files or generates what is missing, with the CA kept by {@code caKeeper}. Blocking. */
+    public static TlsMaterial prepare(TlsSettings settings, Path dataDir, String listenHost, Vertx vertx, CaKeeper caKeeper) {
         try {
             if (settings.certFile() != null) {
                 return fromFiles(settings.certFile(), settings.keyFile(), vertx);
             }
-            return generated(dataDir.resolve(DIR), listenHost, settings.extraSans());
+            return generated(dataDir.resolve(DIR), caKeeper, listenHost, settings.extraSans());
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("TLS: " + e.getMessage(), e);
         }
@@ -109,29 +160,30 @@ public final class TlsMaterial {
         return new TlsMaterial(cert, key, chain.get(chain.size() - 1));
     }
 
-    private static TlsMaterial generated(Path dir, String listenHost, List<String> extraSans)
+    private static TlsMaterial generated(Path dir, CaKeeper keeper, String listenHost, List<String> extraSans)
             throws IOException, GeneralSecurityException, OperatorCreationException {
         Files.createDirectories(dir);
-        Path caCert = dir.resolve("ca.crt");
-        Path caKey = dir.resolve("ca.key");
-        X509Certificate ca;
-        PrivateKey caPrivate;
-        if (Files.exists(caCert) && Files.exists(caKey)) {
-            List<X509Certificate> certs = readCertificates(Files.readAllBytes(caCert));
-            if (certs.isEmpty()) {
-                throw new IOException(caCert + " holds no certificate; restore it from a backup, or delete " + dir
-                        + " to create a new CA (agents and CLI configs must then be re-issued)");
-            }
-            ca = certs.get(0);
-            caPrivate = readPrivateKey(Files.readString(caKey));
+        java.util.Optional<CaPem> kept = keeper.load();
+        CaPem caPem;
+        if (kept.isPresent()) {
+            caPem = kept.get();
         } else {
             KeyPair pair = newKeyPair();
-            ca = caCertificate(pair);
-            caPrivate = pair.getPrivate();
-            PrivateFiles.write(caKey, pem("PRIVATE KEY", caPrivate.getEncoded()).getBytes(StandardCharsets.US_ASCII));
-            PrivateFiles.write(caCert, pem("CERTIFICATE", encoded(ca)).getBytes(StandardCharsets.US_ASCII));
-            LOG.info("Generated the manager's CA in {} (pin sha256:{})", dir, CertificateHashes.publicKeySha256(ca));
+            CaPem generated = new CaPem(pem("CERTIFICATE", encoded(caCertificate(pair))),
+                    pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            caPem = keeper.keep(generated);
+            if (caPem.equals(generated)) {
+                LOG.info("Generated the manager's CA in {}", keeper.describe());
+            }
         }
+        List<X509Certificate> certs = readCertificates(caPem.certificate().getBytes(StandardCharsets.US_ASCII));
+        if (certs.isEmpty()) {
+            throw new IOException("the CA in " + keeper.describe() + " holds no certificate; restore it from a backup, or"
+                    + " delete it to create a new CA (agents and CLI configs must then be re-issued)");
+        }
+        X509Certificate ca = certs.get(0);
+        PrivateKey caPrivate = readPrivateKey(caPem.privateKey());
+        LOG.info("Manager CA from {}: pin sha256:{}", keeper.describe(), CertificateHashes.publicKeySha256(ca));
         KeyPair serving = newKeyPair();
         Set<String> names = servingNames(listenHost, extraSans);
         X509Certificate cert = servingCertificate(serving, ca, caPrivate, names);

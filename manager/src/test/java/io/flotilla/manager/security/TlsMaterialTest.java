@@ -40,6 +40,26 @@ class TlsMaterialTest {
     }
 
     @Test
+    void replicasSharingAStoreServeUnderOneCaKeptInAReservedSecret(@TempDir Path dir) throws Exception {
+        try (io.flotilla.manager.store.MvStoreStore store = io.flotilla.manager.store.MvStoreStore.open(dir.resolve("store"))) {
+            TlsMaterial a = TlsMaterial.prepare(TlsSettings.generated(), dir.resolve("a"), "127.0.0.1", vertx,
+                    new SecretCaKeeper(store));
+            TlsMaterial b = TlsMaterial.prepare(TlsSettings.generated(), dir.resolve("b"), "127.0.0.1", vertx,
+                    new SecretCaKeeper(store));
+            assertThat(b.caPin()).as("the second replica uses the CA the first one kept").isEqualTo(a.caPin());
+            assertThat(Files.exists(dir.resolve("a/tls/ca.key"))).as("the CA key is not left in a replica's data dir").isFalse();
+            var secret = store.get(SecretCaKeeper.KEY).orElseThrow();
+            assertThat(secret.path("type").asText()).isEqualTo("kubernetes.io/tls");
+            assertThat(io.flotilla.manager.security.policy.CredentialSecrets.isReserved(SecretCaKeeper.KEY.namespace(),
+                    SecretCaKeeper.KEY.name())).as("not reachable through the public Secrets API").isTrue();
+
+            // a replica that lost the race to keep its own CA takes the one kept first
+            TlsMaterial.CaPem other = new TlsMaterial.CaPem("other", "other");
+            assertThat(new SecretCaKeeper(store).keep(other).certificate()).isNotEqualTo("other").startsWith("-----BEGIN CERTIFICATE-----");
+        }
+    }
+
+    @Test
     void aGeneratedCaIsKeptAcrossStartsAndSignsACertificateForTheListenNames(@TempDir Path dataDir) throws Exception {
         TlsMaterial first = TlsMaterial.prepare(TlsSettings.generated().withExtraSans(List.of("flotilla.example", "10.1.2.3")),
                 dataDir, "127.0.0.2", vertx);
