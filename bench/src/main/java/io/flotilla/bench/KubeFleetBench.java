@@ -42,6 +42,9 @@ final class KubeFleetBench {
         int expected = CLUSTERS * BUNDLES;
         Path gitDir = Files.createTempDirectory("flotilla-bench-git");
         List<double[]> runs = new ArrayList<>();
+        double[] baseline = KubeApiBaseline.measure(CLUSTERS, BUNDLES, 64);
+        System.out.printf("kube-50x50 API server alone: %d BDs created in %.0f ms, and given a status in %.0f ms more%n",
+                expected, baseline[0], baseline[1] - baseline[0]);
         try (LocalGitServer git = LocalGitServer.start(gitDir)) {
             String url = git.createRepo(REPO, BUNDLES);
             for (int run = 0; run <= repeats; run++) {
@@ -64,6 +67,8 @@ final class KubeFleetBench {
         report.figure("restart_to_all_agents_reconciled_median", median(runs, 3) / 1000, 10, "s");
         report.info("bds_redelivered_after_restart_max", runs.stream().mapToDouble(r -> r[4]).max().orElse(0), "");
         report.info("api_requests_per_bd_median", median(runs, 5) / expected, "");
+        report.info("api_server_alone_2500_creates", baseline[0] / 1000, "s");
+        report.info("api_server_alone_2500_creates_and_status_writes", baseline[1] / 1000, "s");
         report.raw().set("runs", Json.MAPPER.valueToTree(runs));
         report.raw().put("runColumns", "deliveredMs, gitRepoReadyMs, restartServingMs, restartReconciledMs, redelivered, apiRequests");
         return report;
