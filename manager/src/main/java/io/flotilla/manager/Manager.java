@@ -19,6 +19,8 @@ import io.flotilla.manager.git.JGitFetcher;
 import io.flotilla.manager.gitops.GitRepoController;
 import io.flotilla.bundle.reader.BundleScanner;
 import io.flotilla.manager.registration.RegistrationService;
+import io.flotilla.manager.registration.RegistrationTokenController;
+import io.flotilla.manager.verticles.RegistrationTokenVerticle;
 import io.flotilla.manager.rest.RestApi;
 import io.flotilla.manager.security.ManagerSecurity;
 import io.flotilla.manager.security.SecretCaKeeper;
@@ -65,6 +67,7 @@ public final class Manager {
     private final Store store;
     private final Blocking storePool;
     private final AgentStreamServer agents;
+    private final RegistrationService registration;
     private final ClusterLiveness liveness;
     private final DeploymentController deployments;
     private final StatusHub statusHub;
@@ -86,7 +89,7 @@ public final class Manager {
         this.security = security;
         Blocking blocking = storePool;
         Clock clock = Clock.systemUTC();
-        RegistrationService registration = new RegistrationService(store, clock, security.caPin());
+        this.registration = new RegistrationService(store, clock, security.caPin());
         this.statusHub = new StatusHub();
         this.status = new StatusController(store, statusHub, clock);
         this.liveness = new ClusterLiveness(blocking, store, clock, config.offlineTimeout(), status::clusterOnline);
@@ -231,6 +234,7 @@ public final class Manager {
                 () -> new StatusVerticle(status),
                 () -> new DeploymentVerticle(deployments),
                 () -> new AgentStreamVerticle(store, agents, delivery, liveness, serverContext),
+                () -> new RegistrationTokenVerticle(() -> new RegistrationTokenController(store, registration)),
                 () -> new GitVerticle(store, gitRepos));
         Future<Void> chain = Future.succeededFuture();
         for (Supplier<io.vertx.core.Deployable> verticle : verticles) {

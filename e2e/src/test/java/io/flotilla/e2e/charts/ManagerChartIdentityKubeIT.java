@@ -35,12 +35,16 @@ import static org.awaitility.Awaitility.await;
  * installed for real on an upstream kube-apiserver, the manager started with exactly the arguments of the rendered
  * Deployment (leader election, Kubernetes store, CRDs left to the chart), acting as the chart's ServiceAccount (a
  * TokenRequest token; the only difference from a pod is that the token comes in a kubeconfig rather than the
- * service-account mount). A GitRepo created in the upstream API is fetched, turned into a Bundle and a BD, deployed
+ * service-account mount). A ClusterRegistrationToken applied to the upstream API gets its value in a Secret, which
+ * registers a real agent. A GitRepo created in the upstream API is fetched, turned into a Bundle and a BD, deployed
  * by a real agent into a downstream kube-apiserver, and shows Ready in the upstream API. Every API call the manager
  * makes in that cycle is made as the ServiceAccount, so a missing RBAC rule in the chart fails this test.
  */
 class ManagerChartIdentityKubeIT {
     private static final String NS = "fleet-default";
+    private static final ResourceDefinitionContext TOKENS = new ResourceDefinitionContext.Builder().withGroup("flotilla.io")
+            .withVersion("v1alpha1").withKind("ClusterRegistrationToken").withPlural("clusterregistrationtokens")
+            .withNamespaced(true).build();
     private static final ResourceDefinitionContext GITREPOS = new ResourceDefinitionContext.Builder().withGroup("flotilla.io")
             .withVersion("v1alpha1").withKind("GitRepo").withPlural("gitrepos").withNamespaced(true).build();
 
@@ -91,10 +95,19 @@ class ManagerChartIdentityKubeIT {
         RestClient rest = RestClient.forDataDir(dataDir);
         await("manager serving as the chart's ServiceAccount").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> assertThat(rest.status("/readyz")).as(jvm.output()).isEqualTo(200));
-        RestClient.Reply created = rest.call("POST", "/apis/flotilla.io/v1alpha1/namespaces/" + NS
-                + "/clusterregistrationtokens", "{\"metadata\":{\"name\":\"downstream\"}}");
-        String token = created.body().path("status").path("token").asText();
-        assertThat(token).as(created + "\n" + jvm.output()).isNotEmpty();
+        // Fleet's registration flow, as the chart's NOTES tell it: kubectl apply a ClusterRegistrationToken, read the
+        // token from the Secret of its name (under the upstream cluster's RBAC), give it to the agent
+        admin.genericKubernetesResources(TOKENS).inNamespace(NS).resource(admin.getKubernetesSerialization().unmarshal(
+                "apiVersion: flotilla.io/v1alpha1\nkind: ClusterRegistrationToken\nmetadata: {name: downstream, namespace: "
+                        + NS + "}\nspec: {ttl: 1h}\n", GenericKubernetesResource.class)).create();
+        String[] value = new String[1];
+        await("token issued into Secret " + NS + "/downstream").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var secret = admin.secrets().inNamespace(NS).withName("downstream").get();
+            assertThat(secret).as(jvm.output()).isNotNull();
+            value[0] = new String(java.util.Base64.getDecoder().decode(secret.getData().get("value")));
+        });
+        String token = value[0];
+        assertThat(token).startsWith("flt1." + NS + ".downstream.");
         Agent agent = Agent.start(new AgentConfig(URI.create(rest.config().server()), token, "downstream",
                 Map.of("env", "dev"), KUBE.get(1).kubeconfig(), dir.resolve("agent"), Duration.ofSeconds(2)))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -57,6 +57,14 @@ public final class Json {
         return labels;
     }
 
+    /** The object's {@code metadata.annotations} as a map (empty when absent). */
+    public static Map<String, String> annotations(JsonNode object) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        object.path("metadata").path("annotations").fields()
+                .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        return annotations;
+    }
+
     /** A fresh {@code {apiVersion, kind, metadata:{namespace, name}}} skeleton. */
     public static ObjectNode newObject(Kind kind, String namespace, String name) {
         ObjectNode o = object();

@@ -58,17 +58,76 @@ public final class RegistrationService {
     public record IssuedToken(ObjectNode object, String token) {
     }
 
+    /**
+     * Annotation of a token created through the manager's API, whose value is shown once in the answer; a token
+     * created in the store directly ({@code kubectl apply} in Kubernetes mode) has none and gets a Secret instead.
+     */
+    public static final String SHOWN_ONCE_ANNOTATION = "flotilla.io/token-shown-once";
+    /** Label of the Secret that holds the value of a token created with {@code kubectl apply}. */
+    public static final String TOKEN_SECRET_LABEL = "flotilla.io/registration-token";
+
     /** Creates (or replaces the secret of) a ClusterRegistrationToken object that has just been validated. */
     public IssuedToken issueToken(ObjectNode tokenObject) {
-        String ns = Json.namespace(tokenObject);
         String name = Json.name(tokenObject);
         if (name.contains(".")) {
             throw ApiError.invalid("metadata.name", "a registration token name may not contain '.'");
         }
+        Json.metadata(tokenObject).with("annotations").put(SHOWN_ONCE_ANNOTATION, "true");
+        return issue(store.create(tokenObject));
+    }
+
+    /**
+     * A token created in the store directly (Fleet's way: {@code kubectl apply} of a ClusterRegistrationToken) that has
+     * no value yet: issues one, and keeps it in the Secret of the token's name in its namespace (keys {@code value}
+     * and {@code values}, as the agent chart and Fleet's {@code values.yaml} take it), readable under the upstream
+     * cluster's own RBAC. Returns false when there is nothing to do (issued already, or created through the API).
+     */
+    public boolean issueIntoSecret(ObjectNode tokenObject) {
+        String ns = Json.namespace(tokenObject);
+        String name = Json.name(tokenObject);
+        if (Json.text(tokenObject.path("status"), "expiresAt") != null
+                || Json.annotations(tokenObject).containsKey(SHOWN_ONCE_ANNOTATION)) {
+            return false;
+        }
+        if (name.contains(".")) {
+            LOG.warn("ClusterRegistrationToken {}/{}: a registration token name may not contain '.'; no token issued", ns, name);
+            return false;
+        }
+        ObjectKey secretKey = new ObjectKey(Kind.SECRET, ns, name);
+        Optional<ObjectNode> existing = store.get(secretKey);
+        if (existing.isPresent() && !name.equals(Json.labels(existing.get()).get(TOKEN_SECRET_LABEL))) {
+            LOG.warn("ClusterRegistrationToken {}/{}: no token issued, because Secret {}/{} exists and is not this token's;"
+                    + " delete or rename that Secret, or create the token under another name", ns, name, ns, name);
+            return false;
+        }
+        IssuedToken issued = issue(tokenObject);
+        ObjectNode secret = Json.newObject(Kind.SECRET, ns, name);
+        Json.metadata(secret).set("labels", Json.MAPPER.valueToTree(Map.of(TOKEN_SECRET_LABEL, name)));
+        ObjectNode data = secret.putObject("data");
+        SecretData.put(data, "value", issued.token());
+        SecretData.put(data, "values", "token: " + issued.token() + "\n");
+        if (existing.isPresent()) {
+            store.update(secret);
+        } else {
+            store.create(secret);
+        }
+        LOG.info("ClusterRegistrationToken {}/{}: its value is in Secret {}/{} (keys value, values)", ns, name, ns, name);
+        return true;
+    }
+
+    private IssuedToken issue(ObjectNode tokenObject) {
+        String ns = Json.namespace(tokenObject);
+        String name = Json.name(tokenObject);
         String ttlText = Json.text(tokenObject.path("spec"), "ttl");
-        Duration ttl = ttlText == null ? DEFAULT_TOKEN_TTL : Validation.checkTtl("spec.ttl", ttlText);
+        Duration ttl;
+        try {
+            ttl = ttlText == null ? DEFAULT_TOKEN_TTL : Validation.checkTtl("spec.ttl", ttlText);
+        } catch (ApiError e) {
+            LOG.warn("ClusterRegistrationToken {}/{}: {}; issued with the default TTL {}", ns, name, e.getMessage(), DEFAULT_TOKEN_TTL);
+            ttl = DEFAULT_TOKEN_TTL;
+        }
         String secret = Secrets.newSecret();
-        ObjectNode created = store.create(tokenObject);
+        ObjectNode created = tokenObject;
         Instant expires = clock.instant().plus(ttl);
         ObjectNode status = Json.status(created);
         status.put("expiresAt", expires.toString());
@@ -79,9 +138,12 @@ public final class RegistrationService {
         return new IssuedToken(created, TOKEN_PREFIX + ns + "." + name + "." + secret + pin);
     }
 
-    /** Removes the hash that belongs to a deleted token. */
+    /** Removes the hash that belongs to a deleted token, and the Secret holding its value if it has one. */
     public void forgetToken(String namespace, String name) {
         store.delete(new ObjectKey(Kind.SECRET, namespace, CredentialSecrets.registrationTokenSecret(name)), null);
+        ObjectKey valueSecret = new ObjectKey(Kind.SECRET, namespace, name);
+        store.get(valueSecret).filter(s -> name.equals(Json.labels(s).get(TOKEN_SECRET_LABEL)))
+                .ifPresent(s -> store.delete(valueSecret, null));
     }
 
     /** The outcome of a successful registration: where the Cluster lives and its new credential. */
