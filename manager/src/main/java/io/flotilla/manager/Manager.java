@@ -166,6 +166,9 @@ public final class Manager {
                                     ? TlsMaterial.filesIn(config.dataDir()) : new SecretCaKeeper(store)))
                     .onFailure(e -> storePool.close())
                     .map(security -> {
+                        if (client[0] != null) {
+                            security.acceptKubernetesTokens(client[0], storePool);
+                        }
                         Manager manager = new Manager(config, vertx, store, storePool, security);
                         manager.kubeClient = client[0];
                         manager.kubeVertx = kubeVertx[0];
@@ -271,7 +274,7 @@ public final class Manager {
         serverContext = vertx.getOrCreateContext();
         GrpcServer grpc = GrpcServer.server(vertx);
         agents.bind(grpc);
-        new StatusGrpcService(statusHub, security.authenticator()).bind(grpc);
+        new StatusGrpcService(statusHub, (token, request) -> security.admission().admit(token, request)).bind(grpc);
         StatusSse sse = new StatusSse(statusHub);
         Router router = restApi.router(vertx, r -> {
             r.get("/status/watch").handler(sse::handle);

@@ -25,12 +25,16 @@ public final class AccessHandler implements Handler<RoutingContext> {
     public static final String IDENTITY = "flotilla.identity";
     static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/webhooks/git");
 
-    private final Authenticator authenticator;
+    private final Admission admission;
     private final BiConsumer<RoutingContext, ApiError> refuse;
 
     /** @param refuse writes a refusal as the API does (a Kubernetes {@code Status} object) */
     public AccessHandler(Authenticator authenticator, BiConsumer<RoutingContext, ApiError> refuse) {
-        this.authenticator = authenticator;
+        this(Admission.userTokens(authenticator), refuse);
+    }
+
+    public AccessHandler(Admission admission, BiConsumer<RoutingContext, ApiError> refuse) {
+        this.admission = admission;
         this.refuse = refuse;
     }
 
@@ -50,19 +54,18 @@ public final class AccessHandler implements Handler<RoutingContext> {
         // The body (if any) is read by BodyHandler after this check: hold it until then.
         ctx.request().pause();
         ApiRequest request = ApiRequest.parse(ctx.request().method().name(), path);
-        authenticator.authenticate(token).onComplete(ar -> {
+        admission.admit(token, request).onComplete(ar -> {
             if (ar.failed()) {
-                unauthorized(ctx, message(ar.cause()));
+                if (ar.cause() instanceof Denied d && !d.unauthenticated()) {
+                    LOG.info("{} {} refused: {}", ctx.request().method(), path, d.getMessage());
+                    ctx.request().resume();
+                    refuse.accept(ctx, new ApiError(403, "Forbidden", null, d.getMessage()));
+                } else {
+                    unauthorized(ctx, ar.cause() instanceof Denied ? ar.cause().getMessage() : message(ar.cause()));
+                }
                 return;
             }
             Identity who = ar.result();
-            AccessPolicy.Decision decision = AccessPolicy.decide(who, request);
-            if (!decision.allowed()) {
-                LOG.info("{} {} by {} refused: {}", ctx.request().method(), path, who.name(), decision.reason());
-                ctx.request().resume();
-                refuse.accept(ctx, new ApiError(403, "Forbidden", null, decision.reason()));
-                return;
-            }
             ctx.put(IDENTITY, who);
             ctx.next();
             ctx.request().resume();
@@ -92,25 +95,22 @@ public final class AccessHandler implements Handler<RoutingContext> {
 
     /** For the gRPC side: authenticates and authorises, failing with the reason and the status it maps to. */
     public static Future<Identity> check(Authenticator authenticator, MultiMap headers, ApiRequest request) {
+        return check(Admission.userTokens(authenticator), headers, request);
+    }
+
+    public static Future<Identity> check(Admission admission, MultiMap headers, ApiRequest request) {
         String token = bearer(headers);
         if (token == null) {
             return Future.failedFuture(new Denied(true, "authentication required: send 'authorization: Bearer <token>' metadata"));
         }
-        return authenticator.authenticate(token).transform(ar -> {
-            if (ar.failed()) {
-                return Future.failedFuture(new Denied(true, message(ar.cause())));
-            }
-            AccessPolicy.Decision decision = AccessPolicy.decide(ar.result(), request);
-            return decision.allowed() ? Future.succeededFuture(ar.result())
-                    : Future.failedFuture(new Denied(false, decision.reason()));
-        });
+        return admission.admit(token, request);
     }
 
     /** A refused call: {@code unauthenticated} → 401 / UNAUTHENTICATED, otherwise 403 / PERMISSION_DENIED. */
     public static final class Denied extends RuntimeException {
         private final boolean unauthenticated;
 
-        Denied(boolean unauthenticated, String message) {
+        public Denied(boolean unauthenticated, String message) {
             super(message, null, false, false);
             this.unauthenticated = unauthenticated;
         }

@@ -20,9 +20,14 @@ public final class GrpcAccess {
 
     public static <Req, Resp> Handler<GrpcServerRequest<Req, Resp>> guard(Authenticator authenticator, ApiRequest what,
                                                                            Handler<GrpcServerRequest<Req, Resp>> handler) {
+        return guard(Admission.userTokens(authenticator), what, handler);
+    }
+
+    public static <Req, Resp> Handler<GrpcServerRequest<Req, Resp>> guard(Admission admission, ApiRequest what,
+                                                                           Handler<GrpcServerRequest<Req, Resp>> handler) {
         return request -> {
             request.pause();
-            AccessHandler.check(authenticator, request.headers(), what).onComplete(ar -> {
+            AccessHandler.check(admission, request.headers(), what).onComplete(ar -> {
                 if (ar.failed()) {
                     boolean unauthenticated = ar.cause() instanceof AccessHandler.Denied d && d.unauthenticated();
                     LOG.info("{} refused: {}", what.path(), ar.cause().getMessage());

@@ -41,6 +41,7 @@ public final class ManagerSecurity {
     private final UserTokens tokens;
     private final Blocking blocking;
     private final Authenticator authenticator;
+    private volatile Admission admission;
     private final String adminToken;
 
     private ManagerSecurity(Path dataDir, TlsMaterial tls, UserTokens tokens, Blocking blocking, Authenticator authenticator,
@@ -50,6 +51,7 @@ public final class ManagerSecurity {
         this.tokens = tokens;
         this.blocking = blocking;
         this.authenticator = authenticator;
+        this.admission = Admission.userTokens(authenticator);
         this.adminToken = adminToken;
     }
 
@@ -118,6 +120,19 @@ public final class ManagerSecurity {
         return authenticator;
     }
 
+    /** How REST, SSE and the Status service admit callers: manager user tokens, and Kubernetes ones once enabled. */
+    public Admission admission() {
+        return admission;
+    }
+
+    /**
+     * Kubernetes mode: bearer tokens that are not manager user tokens are Kubernetes tokens, authenticated by
+     * TokenReview and authorised by SubjectAccessReview against the upstream API server, as aggregated API servers do.
+     */
+    public void acceptKubernetesTokens(io.fabric8.kubernetes.client.KubernetesClient client, io.flotilla.manager.core.Blocking pool) {
+        this.admission = new KubernetesAdmission(client, pool, Admission.userTokens(authenticator), java.time.Clock.systemUTC());
+    }
+
     /** {@code sha256:<hex>} of the CA registration tokens pin, or null when serving cleartext. */
     public String caPin() {
         return tls == null ? null : tls.caPin();
@@ -137,7 +152,7 @@ public final class ManagerSecurity {
 
     /** The guard every REST/SSE request passes first. */
     public AccessHandler accessHandler(BiConsumer<RoutingContext, ApiError> refuse) {
-        return new AccessHandler(authenticator, refuse);
+        return new AccessHandler((token, request) -> admission.admit(token, request), refuse);
     }
 
     /** The URL clients on this machine reach the manager at. */
@@ -165,7 +180,8 @@ public final class ManagerSecurity {
     public void routes(Router router, BiConsumer<RoutingContext, ApiError> refuse) {
         router.get("/auth/v1/whoami").handler(ctx -> {
             Identity who = ctx.get(AccessHandler.IDENTITY);
-            reply(ctx, 200, Json.object().put("name", who.name()).put("role", who.role().label()));
+            reply(ctx, 200, Json.object().put("name", who.name())
+                    .put("role", who.role() == null ? "kubernetes-rbac" : who.role().label()));
         });
         router.get("/auth/v1/usertokens").handler(ctx -> run(ctx, refuse, () -> {
             ObjectNode list = Json.object();

@@ -22,18 +22,22 @@ import java.util.Set;
 /** gRPC {@code StatusService}: Get, List and Watch of aggregated status, for tooling. */
 public final class StatusGrpcService {
     private final StatusHub hub;
-    private final Authenticator authenticator;
+    private final io.flotilla.manager.security.Admission admission;
 
     public StatusGrpcService(StatusHub hub, Authenticator authenticator) {
+        this(hub, io.flotilla.manager.security.Admission.userTokens(authenticator));
+    }
+
+    public StatusGrpcService(StatusHub hub, io.flotilla.manager.security.Admission admission) {
         this.hub = hub;
-        this.authenticator = authenticator;
+        this.admission = admission;
     }
 
     /** Every call needs a bearer token of a role that may read status (see {@code AccessPolicy}). */
     public void bind(GrpcServer server) {
-        server.callHandler(StatusServiceGrpcService.Get, GrpcAccess.guard(authenticator, ApiRequest.statusService("Get"), this::get));
-        server.callHandler(StatusServiceGrpcService.List, GrpcAccess.guard(authenticator, ApiRequest.statusService("List"), this::list));
-        server.callHandler(StatusServiceGrpcService.Watch, GrpcAccess.guard(authenticator, ApiRequest.statusService("Watch"), this::watch));
+        server.callHandler(StatusServiceGrpcService.Get, GrpcAccess.guard(admission, ApiRequest.statusService("Get"), this::get));
+        server.callHandler(StatusServiceGrpcService.List, GrpcAccess.guard(admission, ApiRequest.statusService("List"), this::list));
+        server.callHandler(StatusServiceGrpcService.Watch, GrpcAccess.guard(admission, ApiRequest.statusService("Watch"), this::watch));
     }
 
     /** Kind names as the API spells them ({@code GitRepo}, {@code Bundle}, {@code Cluster}, {@code ClusterGroup}). */

@@ -23,6 +23,24 @@ public final class AccessPolicy {
     }
 
     public static Decision decide(Identity who, ApiRequest request) {
+        Decision reserved = reserved(request);
+        if (reserved != null) {
+            return reserved;
+        }
+        if ("whoami".equals(request.resource())) {
+            return Decision.allow();
+        }
+        if (who.role() == null) {
+            return Decision.deny("\"" + who.name() + "\" is judged by the Kubernetes API's RBAC, not by a manager role");
+        }
+        return switch (who.role()) {
+            case ADMIN -> Decision.allow();
+            case VIEWER -> viewer(who, request);
+        };
+    }
+
+    /** What nobody may do, whatever their role or RBAC: reach the manager's credential material. Null: no objection. */
+    public static Decision reserved(ApiRequest request) {
         if ("secrets".equals(request.resource()) && request.name() != null
                 && CredentialSecrets.isReserved(request.namespace(), request.name())) {
             return Decision.deny("secret " + request.namespace() + "/" + request.name()
@@ -32,13 +50,7 @@ public final class AccessPolicy {
             return Decision.deny("namespace " + CredentialSecrets.SYSTEM_NAMESPACE
                     + " holds the manager's own credential material and is not available through the API");
         }
-        if ("whoami".equals(request.resource())) {
-            return Decision.allow();
-        }
-        return switch (who.role()) {
-            case ADMIN -> Decision.allow();
-            case VIEWER -> viewer(who, request);
-        };
+        return null;
     }
 
     private static Decision viewer(Identity who, ApiRequest request) {
