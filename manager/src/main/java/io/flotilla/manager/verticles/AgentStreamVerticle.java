@@ -40,10 +40,11 @@ public final class AgentStreamVerticle extends ControllerVerticle {
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> store.list(Kind.CLUSTER, null), false).compose(clusters -> {
-            // Until its agent connects to this manager, every cluster counts as disconnected since now.
+            // Until its agent connects to this manager, every cluster that had an agent counts as disconnected since
+            // now (and goes Offline unless it returns); one that never had an agent stays WaitCheckIn.
             Promise<Void> assumed = Promise.promise();
             streamContext.runOnContext(v -> {
-                clusters.forEach(c -> liveness.assumeDisconnected(Json.key(c)));
+                clusters.stream().filter(AgentStreamVerticle::hadAgent).forEach(c -> liveness.assumeDisconnected(Json.key(c)));
                 assumed.complete();
             });
             return assumed.future().compose(v -> super.start());
@@ -69,5 +70,11 @@ public final class AgentStreamVerticle extends ControllerVerticle {
     @Override
     protected void stopBlocking() {
         store.removeListener(delivery);
+    }
+
+    /** An agent has connected to it once: it reported its version (a manager's own restart bookkeeping does not). */
+    static boolean hadAgent(com.fasterxml.jackson.databind.JsonNode cluster) {
+        var agent = cluster.path("status").path("agent");
+        return agent.hasNonNull("lastSeen") && !agent.path("agentVersion").asText("").isEmpty();
     }
 }
