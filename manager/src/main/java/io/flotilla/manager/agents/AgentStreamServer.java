@@ -125,11 +125,21 @@ public final class AgentStreamServer {
         String ns = clusterHeader.substring(0, clusterHeader.indexOf('/'));
         String name = clusterHeader.substring(clusterHeader.indexOf('/') + 1);
         ObjectKey cluster = ClusterLiveness.clusterKey(ns, name);
+        // A client that gives up while its credential is checked must not open a session: that would replace (and
+        // close) the live stream of the cluster's real agent with a dead one.
+        java.util.concurrent.atomic.AtomicReference<String> gone = new java.util.concurrent.atomic.AtomicReference<>();
+        request.errorHandler(error -> gone.compareAndSet(null, "cancelled by the client (" + error + ")"));
+        request.exceptionHandler(e -> gone.compareAndSet(null, "lost: " + e));
+        response.exceptionHandler(e -> gone.compareAndSet(null, "lost: " + e));
         request.pause();
         blocking.run(() -> {
             registration.authenticate(ns, name, credential);
             return null;
         }).onComplete(ar -> {
+            if (gone.get() != null) {
+                LOG.info("{}: stream {} during its credential check; not opened", cluster, gone.get());
+                return;
+            }
             if (!accepting) {
                 refuseWhenStandby(response);
                 return;
