@@ -84,7 +84,8 @@ class ApiServerRestartKubeIT {
         cluster.server().awaitAuditBarrier();
         int agentRequestsBefore = cluster.server().requests(KubeApiServer.User.AGENT).size();
 
-        await("reachable again, drift seen and corrected").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        // the informers resume with backoff (fabric8 doubles its reconnect interval up to 32 s): on a loaded machine that is most of a minute
+        await("reachable again, drift seen and corrected").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             assertThat(Conditions.get(fleet.object(Kind.CLUSTER, "c1").path("status"), "ClusterAPIReachable"))
                     .isEqualTo("True");
             assertThat(bdStatus("apps-watched").path("nonModified").asBoolean()).isFalse();
