@@ -81,6 +81,21 @@ class ManagerStartupFailuresIT {
     }
 
     @Test
+    void storeTruncatedToHalf() throws Exception {
+        Path data = dir.resolve("truncated");
+        try (MvStoreStore store = MvStoreStore.open(data)) {
+            for (int i = 0; i < 200; i++) {
+                store.create(io.flotilla.manager.api.Json.newObject(io.flotilla.manager.api.Kind.CLUSTER_GROUP,
+                        "fleet-default", "group-" + i));
+            }
+        }
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(data.resolve("flotilla.mv.db").toFile(), "rw")) {
+            raf.setLength(raf.length() / 2);
+        }
+        failsQuickly("truncated", data, freePort(), "Restore the data directory from a backup");
+    }
+
+    @Test
     void listenOptionMalformed() throws Exception {
         ChildJvm manager = ChildJvm.start("bad-listen", dir, "manager", "--data-dir", dir.resolve("d").toString(),
                 "--listen", "127.0.0.1:http");

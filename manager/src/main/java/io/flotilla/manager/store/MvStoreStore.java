@@ -112,6 +112,8 @@ public final class MvStoreStore implements Store {
     private long resourceVersion;
     /** {@link System#nanoTime()} of the last fsync; guarded by {@link #writeLock}. */
     private long lastSync = System.nanoTime();
+    /** The last committed resourceVersion, beside the file (see {@link CommitMark}); written under {@link #writeLock}. */
+    private CommitMark mark;
 
     private MvStoreStore(Path file, MVStore mvStore) {
         this.file = file;
@@ -145,12 +147,27 @@ public final class MvStoreStore implements Store {
         } catch (MVStoreException e) {
             throw new IllegalStateException(openFailure(file, e), e);
         }
+        MvStoreStore store;
         try {
-            return new MvStoreStore(file, mvStore);
+            store = new MvStoreStore(file, mvStore);
         } catch (RuntimeException e) {
             mvStore.closeImmediately();
             throw new IllegalStateException("store file " + file + " is unreadable: " + e.getMessage(), e);
         }
+        try {
+            long marked = CommitMark.recorded(dataDir);
+            if (marked > store.resourceVersion) {
+                throw new IllegalStateException("store file " + file + " is damaged or older than this data directory: it"
+                        + " holds resourceVersion " + store.resourceVersion + ", but the manager had committed up to "
+                        + marked + " (" + dataDir.resolve(CommitMark.FILE_NAME).toAbsolutePath() + "). Restore the data"
+                        + " directory from a backup; or, to run on this file as it is, delete " + CommitMark.FILE_NAME);
+            }
+            store.mark = CommitMark.open(dataDir, store.resourceVersion);
+        } catch (RuntimeException e) {
+            mvStore.closeImmediately();
+            throw e;
+        }
+        return store;
     }
 
     private static String openFailure(Path file, MVStoreException e) {
@@ -257,6 +274,10 @@ public final class MvStoreStore implements Store {
             if (mvStore.commit() < 0) {
                 throw new IllegalStateException("store file " + file + " did not commit the write");
             }
+            if (!mark.write(batch.resourceVersion)) {
+                LOG.warn("Commit mark {} cannot be written; a store file that goes back in time would not be noticed at"
+                        + " the next start", mark.file());
+            }
         } catch (RuntimeException e) {
             discardUncommitted();
             throw e;
@@ -315,6 +336,9 @@ public final class MvStoreStore implements Store {
         try {
             if (!mvStore.isClosed()) {
                 mvStore.close();
+            }
+            if (mark != null) {
+                mark.close();
             }
         } finally {
             writeLock.unlock();
