@@ -76,9 +76,14 @@ public final class Manager {
 
     private final ManagerSecurity security;
 
-    private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security) {
+    private final ManagerObservability observability;
+
+    private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security,
+                    KubernetesClient kubeClient) {
         this.config = config;
         this.vertx = vertx;
+        this.observability = new ManagerObservability(store, kubeClient, storePool, Clock.systemUTC());
+        store = new io.flotilla.manager.metrics.TimedStore(store, observability.metrics());
         this.store = store;
         this.storePool = storePool;
         this.security = security;
@@ -113,6 +118,7 @@ public final class Manager {
         this.gitPool = new Blocking(vertx, "flotilla-git", 2);
         this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, gitPool,
                 JGitFetcher.create(config.dataDir().resolve("git-cache")), BundleScanner.create(), clock, config.gitAccess());
+        observability.wire(agents, liveness, gitRepos, deployments, status, delivery);
     }
 
     private final RestApi restApi;
@@ -160,7 +166,7 @@ public final class Manager {
                             storePool, vertx, bootstrapAdminName(config)))
                     .onFailure(e -> storePool.close())
                     .map(security -> {
-                        Manager manager = new Manager(config, vertx, store, storePool, security);
+                        Manager manager = new Manager(config, vertx, store, storePool, security, client[0]);
                         manager.kubeClient = client[0];
                         manager.kubeVertx = kubeVertx[0];
                         built.set(manager);
@@ -270,13 +276,18 @@ public final class Manager {
             r.get("/status/watch").handler(sse::handle);
             r.post("/webhooks/git").handler(this::webhook);
             security.routes(r, RestApi::fail);
+            observability.routes(r);
         });
         http = vertx.createHttpServer(security.serverOptions(new HttpServerOptions().setHost(config.host()).setPort(config.port())));
         http.requestHandler(req -> {
             String type = req.getHeader("content-type");
             if (type != null && type.startsWith("application/grpc")) {
                 grpc.handle(req); // the agent service answers UNAVAILABLE itself while this replica does not lead
-            } else if (!leading && !req.path().equals("/healthz") && !req.path().equals("/readyz")) {
+                return;
+            }
+            observability.count(req);
+            if (!leading && !req.path().equals("/healthz") && !req.path().equals("/readyz")
+                    && !req.path().equals("/metrics")) { // a standby is scraped too
                 String leader = leadership == null ? "" : leadership.leader();
                 req.response().setStatusCode(503).putHeader("content-type", "application/json")
                         .putHeader("retry-after", "2")
@@ -376,6 +387,7 @@ public final class Manager {
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
         CompletableFuture<Void> done = new CompletableFuture<>();
         closed.eventually(() -> vertx.executeBlocking(() -> {
+                    observability.close();
                     bdStatus.close();
                     gitPool.close();
                     storePool.close();
