@@ -180,6 +180,9 @@ public final class AgentStreamServer {
         if (previous != null) {
             LOG.info("{}: a new stream replaces the previous one", cluster);
             previous.close();
+            if (counted.remove(previous)) {
+                metrics.streamClosed(); // its end may never be heard (a connection that died silently)
+            }
         }
         // The Vert.x client's stream completes on the first message: answer at once.
         response.write(ManagerMessage.newBuilder().setWelcome(Welcome.newBuilder()
