@@ -106,7 +106,9 @@ public final class AsyncEventRecorder implements EventRecorder, AutoCloseable {
             }
             batch.clear();
             Instant now = clock.instant();
-            if (Duration.between(lastExpiry, now).compareTo(EXPIRE_INTERVAL) >= 0 || closed) {
+            // the count bound holds at once; the age bound is checked every EXPIRE_INTERVAL
+            if (Duration.between(lastExpiry, now).compareTo(EXPIRE_INTERVAL) >= 0 || closed
+                    || correlator.size() > correlator.settings().maxEvents()) {
                 lastExpiry = now;
                 for (Event gone : correlator.expire(now)) {
                     try {

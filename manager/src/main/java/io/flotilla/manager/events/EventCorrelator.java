@@ -119,6 +119,15 @@ public final class EventCorrelator {
         return gone;
     }
 
+    /** How many events are kept. */
+    public int size() {
+        return events.size();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
     /** The kept events, most recently seen first. */
     public List<Event> events() {
         List<Event> all = new ArrayList<>(events.values());
