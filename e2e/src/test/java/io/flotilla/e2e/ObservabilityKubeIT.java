@@ -66,7 +66,7 @@ class ObservabilityKubeIT {
         RestClient viewer = fleet.rest.withToken(fleet.rest.call("POST", "/auth/v1/usertokens",
                 "{\"name\":\"prometheus\",\"role\":\"viewer\"}").body().path("token").asText());
         fleet.createGitRepo("apps", "[{\"name\":\"dev\",\"clusterSelector\":{\"matchLabels\":{\"env\":\"dev\"}}}]");
-        await("both bundles Ready on c1").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await("both bundles Ready on c1").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             for (String bundle : List.of("apps-app", "apps-other")) {
                 JsonNode bd = fleet.bd(bundle, "c1");
                 assertThat(bd).as(bundle).isNotNull();
@@ -98,6 +98,10 @@ class ObservabilityKubeIT {
             assertThat(value(m, "flotilla_store_write_duration_seconds_count{operation=\"apply\"}")).isGreaterThan(0);
             assertThat(value(m, "flotilla_status_stream_subscribers")).isEqualTo(0);
             assertThat(value(m, "flotilla_http_requests_total{code=\"401\"}")).isEqualTo(1);
+            // Vert.x' own metrics (vertx-micrometer-metrics) in the same registry, and the JVM's
+            assertThat(m).containsPattern("(?m)^vertx_http_server_requests_total\\{code=\"401\",local=\"[^\"]+\",method=\"GET\"\\} 1\\.0$");
+            assertThat(m).contains("vertx_pool_queue_pending{pool_name=\"vert.x-worker-thread\",pool_type=\"worker\"}")
+                    .contains("jvm_memory_used_bytes");
             assertThat(value(m, "flotilla_http_requests_total{code=\"201\"}")).isGreaterThanOrEqualTo(3);
         });
 
@@ -142,7 +146,7 @@ class ObservabilityKubeIT {
         ConfigMap settings = fleet.clusters.get("c1").client().configMaps().inNamespace("web").withName("settings").get();
         settings.getData().put("color", "red");
         fleet.clusters.get("c1").client().configMaps().inNamespace("web").resource(settings).update();
-        await("drift corrected").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        await("drift corrected").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(fleet.clusters.get("c1").client().configMaps().inNamespace("web").withName("settings").get()
                     .getData()).containsEntry("color", "blue");
             assertThat(value(agentScrape(agentPort), "flotilla_agent_drift_corrections_total")).isEqualTo(1);
@@ -154,13 +158,39 @@ class ObservabilityKubeIT {
         });
         assertThat(cli("describe", "gitrepo", "apps")).containsPattern("Normal +DriftCorrected +bundle/apps-app +1 +cluster c1");
 
+        // a commit with an object the API server refuses: the agent counts the failed apply and the API error, the
+        // manager records the failure the agent reports on the Bundle
+        Path bad = java.nio.file.Files.createDirectories(dir.resolve("bad-bundle"));
+        java.nio.file.Files.writeString(bad.resolve("fleet.yaml"), "defaultNamespace: other\n");
+        java.nio.file.Files.writeString(bad.resolve("configmap.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                + "  name: bad\ndata:\n  \"not a valid key!\": x\n");
+        fleet.git.copy(bad, "bad"); // one commit
+        await("apply failure").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            String agent = agentScrape(agentPort);
+            assertThat(value(agent, "flotilla_agent_applies_total{result=\"failure\"}")).isEqualTo(1);
+            assertThat(value(agent, "flotilla_agent_api_errors_total{reason=\"Invalid\"}")).isEqualTo(1);
+            assertThat(value(agent, "flotilla_agent_bundledeployments{state=\"NotReady\"}")).isEqualTo(1);
+            JsonNode failures = viewer.get("/api/v1/namespaces/" + NS + "/events?fieldSelector=reason%3DApplyFailed");
+            assertThat(failures.path("items")).singleElement().satisfies(e -> {
+                assertThat(e.path("type").asText()).isEqualTo("Warning");
+                assertThat(e.path("involvedObject").path("name").asText()).isEqualTo("apps-bad");
+                assertThat(e.path("message").asText()).startsWith("cluster c1: ").contains("not a valid key!");
+            });
+            String m = scrape(viewer);
+            assertThat(value(m, "flotilla_gitrepo_fetches_total{result=\"success\"}")).isEqualTo(2);
+            assertThat(value(m, "flotilla_bundles_built_total")).isEqualTo(5);
+            assertThat(value(m, "flotilla_bundledeployments{state=\"NotReady\"}")).isEqualTo(1);
+        });
+        assertThat(cli("describe", "gitrepo", "apps")).contains("  ├── Bundle apps-bad  (ready clusters 0/1)\n  │   └── c1  NotReady")
+                .containsPattern("Warning +ApplyFailed +bundle/apps-bad +1 +cluster c1: ");
+
         // a fetch failure: a Warning event counted on every retry, the metric, and describe keeps the previous bundles
         ObjectNode repo = (ObjectNode) fleet.rest.get("/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitrepos/apps");
         String missing = "git://127.0.0.1:1/repo.git"; // nothing listens there: Unreachable
         repo.with("spec").put("repo", missing);
         assertThat(fleet.rest.call("PUT", "/apis/flotilla.io/v1alpha1/namespaces/" + NS + "/gitrepos/apps",
                 repo.toString()).code()).isEqualTo(200);
-        await("fetch failure event").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await("fetch failure event").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode events = viewer.get("/api/v1/namespaces/" + NS + "/events?fieldSelector=involvedObject.name%3Dapps,type%3DWarning");
             assertThat(reasons(events)).containsExactly("FetchFailed");
             assertThat(events.path("items").get(0).path("count").asInt()).isGreaterThanOrEqualTo(2);
@@ -169,23 +199,24 @@ class ObservabilityKubeIT {
         String failed = cli("describe", "gitrepo", "apps");
         assertThat(failed).containsPattern("Stalled +True")
                 .contains("  ├── Bundle apps-app  (ready clusters 1/1)\n  │   └── c1  Ready\n")
+                .contains("  ├── Bundle apps-bad  (ready clusters 0/1)\n")
                 .containsPattern("Warning +FetchFailed +gitrepo/apps +\\d+ +")
                 .contains("127.0.0.1:1/repo.git");
         assertThat(cli("events", "--for", "gitrepo/apps")).containsPattern("Warning +FetchFailed +gitrepo/apps");
-        assertThat(value(scrape(viewer), "flotilla_gitrepo_fetches_total{result=\"success\"}")).isEqualTo(1);
+        assertThat(value(scrape(viewer), "flotilla_gitrepo_fetches_total{result=\"success\"}")).isEqualTo(2);
 
         // the cluster goes offline (5 s timeout in the test fleet) and comes back
         fleet.stopAgent("c1");
-        await("offline").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await("offline").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             String m = scrape(viewer);
             assertThat(value(m, "flotilla_clusters{state=\"offline\"}")).isEqualTo(1);
             assertThat(value(m, "flotilla_clusters{state=\"online\"}")).isEqualTo(0);
             assertThat(reasons(viewer.get("/api/v1/namespaces/" + NS + "/events?fieldSelector=involvedObject.kind%3DCluster")))
-                    .containsExactly("BundleDeploymentsCreated", "BundleDeploymentsCreated", "ClusterOffline");
+                    .containsExactly("BundleDeploymentsCreated", "BundleDeploymentsCreated", "BundleDeploymentsCreated", "ClusterOffline");
         });
         fleet.agentMetricsListen = null;
         fleet.agents.put("c1", fleet.startAgent("c1", Map.of("env", "dev")));
-        await("online again").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await("online again").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             String m = scrape(viewer);
             assertThat(value(m, "flotilla_clusters{state=\"online\"}")).isEqualTo(1);
             assertThat(value(m, "flotilla_agent_streams_opened_total")).isEqualTo(2);
@@ -193,7 +224,8 @@ class ObservabilityKubeIT {
             // the old stream's end never reached the manager (the agent's process side just went away); replaced, it counts
             assertThat(value(m, "flotilla_agent_streams_closed_total")).isEqualTo(1);
             assertThat(reasons(viewer.get("/api/v1/namespaces/" + NS + "/events?fieldSelector=involvedObject.kind%3DCluster")))
-                    .containsExactly("BundleDeploymentsCreated", "BundleDeploymentsCreated", "ClusterOffline", "ClusterOnline");
+                    .containsExactly("BundleDeploymentsCreated", "BundleDeploymentsCreated", "BundleDeploymentsCreated", "ClusterOffline",
+                            "ClusterOnline");
         });
         assertThat(fleet.agents.get("c1").metricsPort()).isEqualTo(-1);
     }

@@ -79,10 +79,10 @@ public final class Manager {
     private final ManagerObservability observability;
 
     private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security,
-                    KubernetesClient kubeClient) {
+                    KubernetesClient kubeClient, io.flotilla.manager.metrics.ManagerMetrics metrics) {
         this.config = config;
         this.vertx = vertx;
-        this.observability = new ManagerObservability(store, kubeClient, storePool, Clock.systemUTC());
+        this.observability = new ManagerObservability(metrics, store, kubeClient, storePool, Clock.systemUTC());
         store = new io.flotilla.manager.metrics.TimedStore(store, observability.metrics());
         this.store = store;
         this.storePool = storePool;
@@ -142,7 +142,8 @@ public final class Manager {
      * before the future fails with a message that names the cause.
      */
     public static Future<Manager> start(ManagerConfig config) {
-        Vertx vertx = Vertx.vertx();
+        io.flotilla.manager.metrics.ManagerMetrics metrics = new io.flotilla.manager.metrics.ManagerMetrics();
+        Vertx vertx = ManagerObservability.vertx(metrics);
         KubernetesClient[] client = new KubernetesClient[1];
         // Its own Vert.x: the manager's blocking work never starves the client's event loops and workers.
         Vertx[] kubeVertx = {config.kubernetes() == null ? null
@@ -166,7 +167,7 @@ public final class Manager {
                             storePool, vertx, bootstrapAdminName(config)))
                     .onFailure(e -> storePool.close())
                     .map(security -> {
-                        Manager manager = new Manager(config, vertx, store, storePool, security, client[0]);
+                        Manager manager = new Manager(config, vertx, store, storePool, security, client[0], metrics);
                         manager.kubeClient = client[0];
                         manager.kubeVertx = kubeVertx[0];
                         built.set(manager);

@@ -22,10 +22,17 @@ import io.flotilla.manager.store.MvEventStore;
 import io.flotilla.manager.store.MvStoreStore;
 import io.flotilla.manager.store.Store;
 import io.flotilla.manager.store.kube.KubeEventStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.ext.web.Router;
 
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The manager's metrics ({@code GET /metrics}) and events ({@code GET /api/v1/[namespaces/NS/]events}), wired into
@@ -33,13 +40,14 @@ import java.time.Clock;
  * token, a viewer's included (Prometheus' {@code authorization} / {@code bearer_token_file}).
  */
 final class ManagerObservability implements AutoCloseable {
-    private final ManagerMetrics metrics = new ManagerMetrics();
+    private final ManagerMetrics metrics;
     private final AsyncEventRecorder recorder;
     private final EventStore eventStore;
     private final Blocking blocking;
 
     /** @param rawStore the store as opened (the embedded one keeps events in its file); kube: the upstream client */
-    ManagerObservability(Store rawStore, KubernetesClient kubeClient, Blocking blocking, Clock clock) {
+    ManagerObservability(ManagerMetrics metrics, Store rawStore, KubernetesClient kubeClient, Blocking blocking, Clock clock) {
+        this.metrics = metrics;
         this.blocking = blocking;
         this.eventStore = rawStore instanceof MvStoreStore mv ? new MvEventStore(mv) : new KubeEventStore(kubeClient);
         this.recorder = new AsyncEventRecorder(eventStore, clock, EventCorrelator.Settings.DEFAULTS, involved ->
@@ -51,6 +59,26 @@ final class ManagerObservability implements AutoCloseable {
                 recorder, AsyncEventRecorder::dropped);
         metrics.functionCounter("flotilla.events.write.failures", "Event writes the store refused (best effort)",
                 recorder, AsyncEventRecorder::failed);
+    }
+
+    /**
+     * The manager's Vert.x, reporting into the same registry through vertx-micrometer-metrics: HTTP server requests
+     * ({@code vertx_http_server_*}, by local address, method and code: no paths, whose names are unbounded), the named worker
+     * pools ({@code vertx_pool_*}: queue delay and usage of the store and git pools) and JVM metrics ({@code jvm_*}).
+     * Per-connection byte counters, the event bus and verticles are left out. Each manager has a registry of its own
+     * (several may run in one JVM, in tests).
+     */
+    static Vertx vertx(ManagerMetrics metrics) {
+        MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
+                .setRegistryName("flotilla-manager-" + java.util.UUID.randomUUID())
+                .setJvmMetricsEnabled(true)
+                .setLabels(java.util.EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+        for (MetricsDomain off : List.of(MetricsDomain.NET_SERVER, MetricsDomain.NET_CLIENT, MetricsDomain.HTTP_CLIENT,
+                MetricsDomain.DATAGRAM_SOCKET, MetricsDomain.EVENT_BUS, MetricsDomain.VERTICLES)) {
+            options.addDisabledMetricsCategory(off);
+        }
+        return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
     }
 
     ManagerMetrics metrics() {

@@ -260,7 +260,9 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
     private void reportEvents(ObjectKey cluster, DeploymentStatus st) {
         String failure = st.getErrApplied() ? st.getMessage() : null;
         for (io.flotilla.proto.v1.Condition c : st.getConditionsList()) {
-            if (failure == null && c.getType().equals("Deployed") && c.getStatus().equals("False")) {
+            // Deployed=False: ErrApplied (§7.1); Installed=False: objects the API refused as invalid (NotReady)
+            if (failure == null && (c.getType().equals("Deployed") || c.getType().equals("Installed"))
+                    && c.getStatus().equals("False")) {
                 failure = c.getMessage().isEmpty() ? c.getReason() : c.getMessage();
             }
         }
