@@ -231,6 +231,7 @@ public final class Manager {
     /** Status first (it replays the BDs), then targeting, the agent streams, and git last (it produces the work). */
     private Future<Void> deployControllers() {
         leading = true;
+        observability.leading();
         List<Supplier<io.vertx.core.Deployable>> verticles = List.of(
                 () -> new StatusVerticle(status),
                 () -> new DeploymentVerticle(deployments),

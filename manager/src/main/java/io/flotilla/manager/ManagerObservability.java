@@ -100,6 +100,13 @@ final class ManagerObservability implements AutoCloseable {
         recorder.start();
     }
 
+    /** This replica starts leading: in Kubernetes mode the previous leader may have written events meanwhile. */
+    void leading() {
+        if (!(eventStore instanceof MvEventStore)) {
+            recorder.resync();
+        }
+    }
+
     /** {@code /metrics} and the events API; called after the access handler is in place. */
     void routes(Router router) {
         router.get("/metrics").handler(ctx -> blocking.run(metrics::scrape).onComplete(ar -> {

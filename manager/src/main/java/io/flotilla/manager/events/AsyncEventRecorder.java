@@ -29,6 +29,9 @@ public final class AsyncEventRecorder implements EventRecorder, AutoCloseable {
     private final EventCorrelator correlator;
     private final Function<Event.InvolvedObject, String> uids;
     private final BlockingQueue<Event.Draft> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Queued by {@link #resync}: read the stored events again before what follows. */
+    private static final Event.Draft RESYNC = new Event.Draft(Event.EventType.NORMAL, new Event.InvolvedObject("", "", ""),
+            "", "");
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -68,6 +71,16 @@ public final class AsyncEventRecorder implements EventRecorder, AutoCloseable {
         }
     }
 
+    /**
+     * Reads the stored events again before recording what comes next: another manager replica may have written
+     * events since (Kubernetes mode, after this replica takes over the lead).
+     */
+    public void resync() {
+        if (!closed && !queue.offer(RESYNC)) {
+            dropped.incrementAndGet();
+        }
+    }
+
     /** Occurrences dropped because the queue was full. */
     public long dropped() {
         return dropped.get();
@@ -84,11 +97,7 @@ public final class AsyncEventRecorder implements EventRecorder, AutoCloseable {
     }
 
     private void run() {
-        try {
-            correlator.restore(store.list(null));
-        } catch (RuntimeException e) {
-            failure("reading the stored events", e);
-        }
+        restore();
         List<Event.Draft> batch = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
             try {
@@ -102,7 +111,11 @@ public final class AsyncEventRecorder implements EventRecorder, AutoCloseable {
                 closed = true;
             }
             for (Event.Draft draft : batch) {
-                write(draft);
+                if (draft == RESYNC) {
+                    restore();
+                } else {
+                    write(draft);
+                }
             }
             batch.clear();
             Instant now = clock.instant();
@@ -119,6 +132,15 @@ public final class AsyncEventRecorder implements EventRecorder, AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    private void restore() {
+        try {
+            correlator.reset();
+            correlator.restore(store.list(null));
+        } catch (RuntimeException e) {
+            failure("reading the stored events", e);
         }
     }
 

@@ -55,6 +55,12 @@ public final class EventCorrelator {
         this.settings = settings;
     }
 
+    /** Forgets everything (before a {@link #restore} from the store, which another writer may have changed). */
+    public void reset() {
+        events.clear();
+        similar.clear();
+    }
+
     /** Takes back events stored earlier (after a restart), so that repeats keep counting on them. */
     public void restore(Collection<Event> stored) {
         for (Event e : stored) {

@@ -69,6 +69,23 @@ class MvEventStoreTest {
     }
 
     @Test
+    void resyncCountsOnEventsAnotherWriterStoredMeanwhile() {
+        try (MvStoreStore store = MvStoreStore.open(dir)) {
+            MvEventStore events = new MvEventStore(store);
+            AsyncEventRecorder replicaA = new AsyncEventRecorder(events, Clock.systemUTC(), THREE, o -> "").start();
+            AsyncEventRecorder replicaB = new AsyncEventRecorder(events, Clock.systemUTC(), THREE, o -> "").start();
+            replicaA.normal("GitRepo", "ns", "apps", "CommitFetched", "fetched commit 1");
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.list("ns").size() == 1);
+            replicaB.resync(); // B takes over: it counts on what A wrote
+            replicaB.normal("GitRepo", "ns", "apps", "CommitFetched", "fetched commit 1");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.list("ns"))
+                    .singleElement().satisfies(e -> assertThat(e.count()).isEqualTo(2)));
+            replicaA.close();
+            replicaB.close();
+        }
+    }
+
+    @Test
     void aFailingStoreNeitherBlocksNorThrowsAndIsCounted() {
         io.flotilla.manager.events.EventStore broken = new io.flotilla.manager.events.EventStore() {
             @Override
