@@ -65,7 +65,7 @@ final class DescribeView {
             }
             default -> { }
         }
-        field(out, "State", text(display, "state").isEmpty() && kind.equals("BundleDeployment") ? "" : text(display, "state"));
+        field(out, "State", text(display, "state"));
         field(out, "Message", text(display, "message"));
         conditions(out, status.path("conditions"));
         tree(out, object, bundles, bds);

@@ -63,9 +63,9 @@ final class ManagerObservability implements AutoCloseable {
 
     /**
      * The manager's Vert.x, reporting into the same registry through vertx-micrometer-metrics: HTTP server requests
-     * ({@code vertx_http_server_*}, by local address, method and code: no paths, whose names are unbounded), the named worker
-     * pools ({@code vertx_pool_*}: queue delay and usage of the store and git pools) and JVM metrics ({@code jvm_*}).
-     * Per-connection byte counters, the event bus and verticles are left out. Each manager has a registry of its own
+     * ({@code vertx_http_server_*}, by local address, method and code: no paths, whose names are unbounded), Vert.x'
+     * worker pools ({@code vertx_pool_*}; the store and git pools are plain executors, timed by the store metrics) and
+     * JVM metrics ({@code jvm_*}). TCP-level counters, the HTTP client, the event bus and verticles are left out. Each manager has a registry of its own
      * (several may run in one JVM, in tests).
      */
     static Vertx vertx(ManagerMetrics metrics) {

@@ -345,7 +345,7 @@ public final class GitRepoController implements StoreListener {
             long fetchStart = System.nanoTime();
             FetchResult fetched = fetcher.fetch(source);
             if (metrics != null) {
-                metrics.gitFetch(true, System.nanoTime() - fetchStart);
+                metrics.gitFetched(System.nanoTime() - fetchStart);
             }
             if (!fetched.commit().equals(currentCommit)) {
                 events.normal("GitRepo", key.namespace(), key.name(), "CommitFetched",

@@ -155,13 +155,13 @@ public final class ManagerMetrics {
                 .description("Agent streams refused, by reason").register(registry));
     }
 
-    public void gitFetch(boolean succeeded, long nanos) {
-        (succeeded ? fetchSucceeded : fetchFailed).increment();
-        if (succeeded) {
-            fetchDuration.record(nanos, TimeUnit.NANOSECONDS);
-        }
+    /** A commit fetched in {@code nanos}. */
+    public void gitFetched(long nanos) {
+        fetchSucceeded.increment();
+        fetchDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** A remote check or fetch that failed (each retry counts). */
     public void gitFetchFailed() {
         fetchFailed.increment();
     }

@@ -20,11 +20,6 @@ public final class TimedStore implements Store {
         this.metrics = metrics;
     }
 
-    /** The store underneath (the embedded one keeps the events' map too). */
-    public Store delegate() {
-        return store;
-    }
-
     @Override
     public Optional<ObjectNode> get(ObjectKey key) {
         return store.get(key);
