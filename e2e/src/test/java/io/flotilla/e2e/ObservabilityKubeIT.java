@@ -142,6 +142,11 @@ class ObservabilityKubeIT {
                 .containsPattern("Normal +CommitFetched +gitrepo/apps +1 +fetched commit " + fleet.git.head())
                 .containsPattern("Normal +BundlesBuilt +gitrepo/apps +1 +2 bundles built");
 
+        assertThat(cli("describe", "cluster", "c1")).contains("Agent:          connected")
+                .contains("  Cluster c1\n  ├── apps-app    Ready\n  └── apps-other  Ready\n")
+                .containsPattern("Normal +BundleDeploymentsCreated +cluster/c1 +1 +1 BundleDeployment created: apps-app");
+        assertThat(cli("describe", "bundle", "apps-app")).contains("  Bundle apps-app\n  └── c1  Ready\n");
+
         // drift on c1 is corrected: the agent counts it, the Bundle gets an event
         ConfigMap settings = fleet.clusters.get("c1").client().configMaps().inNamespace("web").withName("settings").get();
         settings.getData().put("color", "red");
