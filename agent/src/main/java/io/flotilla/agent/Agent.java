@@ -63,6 +63,9 @@ public final class Agent {
     private volatile ManagerConnection connection;
     private DeploymentWorker worker;
     private long probeTimer = -1;
+    private final io.flotilla.agent.metrics.AgentMetrics metrics;
+    private io.flotilla.agent.metrics.MetricsServer metricsServer;
+    private volatile int metricsPort = -1;
 
     private Agent(AgentConfig config, Vertx vertx) throws IOException {
         this.config = config;
@@ -92,6 +95,31 @@ public final class Agent {
         this.probe = new ClusterProbe(kube);
         this.stateStore = stateSecret == null ? new FileAgentStateStore(config.stateDir())
                 : new SecretAgentStateStore(kube, stateSecret);
+        this.metrics = config.metricsListen() == null ? io.flotilla.agent.metrics.AgentMetrics.NONE
+                : new io.flotilla.agent.metrics.PrometheusAgentMetrics();
+    }
+
+    /** {@code HOST:PORT} (or {@code [v6]:PORT}) of {@code --metrics-listen}. */
+    public static java.util.Map.Entry<String, Integer> hostPort(String value) {
+        int colon = value == null ? -1 : value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--metrics-listen \"" + value + "\" is not HOST:PORT (e.g. 0.0.0.0:9100)");
+        }
+        String host = value.substring(0, colon).replaceAll("^\\[|\\]$", "");
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return java.util.Map.entry(host, port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--metrics-listen \"" + value + "\": the port must be a number 0-65535");
+        }
+    }
+
+    /** The port of the metrics listener, or -1 without {@code --metrics-listen}. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /**
@@ -170,7 +198,8 @@ public final class Agent {
                     }
                     worker = new DeploymentWorker(vertx, kube, renderDir,
                             ProcessKustomizeRunner.fromEnvironment(), message -> connection != null && connection.send(message));
-                    return worker.loadOwnership().map(v -> state);
+                    worker.observe(metrics);
+                    return startMetrics().compose(v -> worker.loadOwnership()).map(v -> state);
                 })
                 .compose(state -> {
                     // Reconnects wait at most 4 s: a manager failover (a new leader within the lease duration) is over
@@ -183,9 +212,23 @@ public final class Agent {
                                 }
                                 return worker.held();
                             }, worker::onMessage, worker::connected);
+                    connection.onReconnect(metrics::streamReconnect);
                     connection.start(state);
                     return Future.succeededFuture();
                 });
+    }
+
+    private Future<Void> startMetrics() {
+        if (!(metrics instanceof io.flotilla.agent.metrics.PrometheusAgentMetrics prometheus)) {
+            return Future.succeededFuture();
+        }
+        var address = hostPort(config.metricsListen());
+        metricsServer = new io.flotilla.agent.metrics.MetricsServer(vertx, prometheus, vertx.getOrCreateContext());
+        return metricsServer.listen(address.getKey(), address.getValue()).map(port -> {
+            metricsPort = port;
+            LOG.info("Serving Prometheus metrics on http://{}:{}/metrics", address.getKey(), port);
+            return (Void) null;
+        });
     }
 
     private Future<AgentState> stateOrRegister(Optional<AgentState> saved) {
@@ -254,7 +297,8 @@ public final class Agent {
         if (worker != null) {
             worker.close();
         }
-        Future<Void> stopped = connection == null ? Future.succeededFuture() : connection.stop();
+        Future<Void> stopped = (connection == null ? Future.<Void>succeededFuture() : connection.stop())
+                .eventually(() -> metricsServer == null ? Future.succeededFuture() : metricsServer.close());
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
         CompletableFuture<Void> done = new CompletableFuture<>();
         stopped.eventually(() -> vertx.executeBlocking(() -> {

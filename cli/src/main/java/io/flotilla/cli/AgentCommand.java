@@ -53,6 +53,11 @@ final class AgentCommand implements Callable<Integer> {
                     + "(what the Helm chart does).")
     String stateSecret;
 
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP, no authentication: use the "
+                    + "pod IP or 127.0.0.1). Off by default.")
+    String metricsListen;
+
     static boolean keepsRunning() {
         return running;
     }
@@ -76,6 +81,14 @@ final class AgentCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (metricsListen != null) {
+            try {
+                Agent.hostPort(metricsListen);
+            } catch (IllegalArgumentException e) {
+                System.err.println("flotilla agent: " + e.getMessage());
+                return 2;
+            }
+        }
         String registrationToken = token;
         if (tokenFile != null && Files.exists(tokenFile)) {
             try {
@@ -86,7 +99,7 @@ final class AgentCommand implements Callable<Integer> {
             }
         }
         AgentConfig config = new AgentConfig(manager, registrationToken, clusterName, labels, kubeconfig, stateDir,
-                AgentConfig.DEFAULT_PROBE_INTERVAL, stateSecret);
+                AgentConfig.DEFAULT_PROBE_INTERVAL, stateSecret).withMetricsListen(metricsListen);
         Agent agent;
         try {
             agent = Agent.start(config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);

@@ -160,6 +160,13 @@ class ManagerFailoverKubeIT {
             assertThat(table).as(a.output()).containsPattern("apps\\s+\\S+\\s+\\S+\\s+6/6\\s+True");
         });
         LOG.info("kubectl get gitrepos -A:\n{}", kubectl("get", "gitrepos", "-A"));
+        // what happened is in native Events, which kubectl finds (describe matches them by the GitRepo's uid)
+        await("events through kubectl").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(kubectl("get", "events", "-n", NS, "--field-selector", "involvedObject.kind=GitRepo,involvedObject.name=apps"))
+                    .contains("CommitFetched").contains("BundlesBuilt");
+            assertThat(kubectl("describe", "gitrepo", "apps", "-n", NS)).contains("CommitFetched")
+                    .contains("2 bundles built from commit");
+        });
         for (int i = 1; i <= 3; i++) {
             for (String app : List.of("app1", "app2")) {
                 assertThat(KUBE.get(i).client().configMaps().inNamespace(app).withName(app).get()).isNotNull();

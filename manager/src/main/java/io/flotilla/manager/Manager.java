@@ -81,9 +81,14 @@ public final class Manager {
 
     private final ManagerSecurity security;
 
-    private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security) {
+    private final ManagerObservability observability;
+
+    private Manager(ManagerConfig config, Vertx vertx, Store store, Blocking storePool, ManagerSecurity security,
+                    KubernetesClient kubeClient, io.flotilla.manager.metrics.ManagerMetrics metrics) {
         this.config = config;
         this.vertx = vertx;
+        this.observability = new ManagerObservability(metrics, store, kubeClient, storePool, Clock.systemUTC());
+        store = new io.flotilla.manager.metrics.TimedStore(store, observability.metrics());
         this.store = store;
         this.storePool = storePool;
         this.security = security;
@@ -118,6 +123,7 @@ public final class Manager {
         this.gitPool = new Blocking(vertx, "flotilla-git", 2);
         this.gitRepos = new GitRepoController(vertx, vertx.getOrCreateContext(), store, gitPool,
                 JGitFetcher.create(config.dataDir().resolve("git-cache")), BundleScanner.create(), clock, config.gitAccess());
+        observability.wire(agents, liveness, gitRepos, deployments, status, delivery);
     }
 
     private final RestApi restApi;
@@ -141,7 +147,8 @@ public final class Manager {
      * before the future fails with a message that names the cause.
      */
     public static Future<Manager> start(ManagerConfig config) {
-        Vertx vertx = Vertx.vertx();
+        io.flotilla.manager.metrics.ManagerMetrics metrics = new io.flotilla.manager.metrics.ManagerMetrics();
+        Vertx vertx = ManagerObservability.vertx(metrics);
         KubernetesClient[] client = new KubernetesClient[1];
         // Its own Vert.x: the manager's blocking work never starves the client's event loops and workers.
         Vertx[] kubeVertx = {config.kubernetes() == null ? null
@@ -169,7 +176,7 @@ public final class Manager {
                         if (client[0] != null) {
                             security.acceptKubernetesTokens(client[0], storePool);
                         }
-                        Manager manager = new Manager(config, vertx, store, storePool, security);
+                        Manager manager = new Manager(config, vertx, store, storePool, security, client[0], metrics);
                         manager.kubeClient = client[0];
                         manager.kubeVertx = kubeVertx[0];
                         built.set(manager);
@@ -233,6 +240,7 @@ public final class Manager {
     /** Status first (it replays the BDs), then targeting, the agent streams, and git last (it produces the work). */
     private Future<Void> deployControllers() {
         leading = true;
+        observability.leading();
         List<Supplier<io.vertx.core.Deployable>> verticles = List.of(
                 () -> new StatusVerticle(status),
                 () -> new DeploymentVerticle(deployments),
@@ -280,13 +288,18 @@ public final class Manager {
             r.get("/status/watch").handler(sse::handle);
             r.post("/webhooks/git").handler(this::webhook);
             security.routes(r, RestApi::fail);
+            observability.routes(r);
         });
         http = vertx.createHttpServer(security.serverOptions(new HttpServerOptions().setHost(config.host()).setPort(config.port())));
         http.requestHandler(req -> {
             String type = req.getHeader("content-type");
             if (type != null && type.startsWith("application/grpc")) {
                 grpc.handle(req); // the agent service answers UNAVAILABLE itself while this replica does not lead
-            } else if (!leading && !req.path().equals("/healthz") && !req.path().equals("/readyz")) {
+                return;
+            }
+            observability.count(req);
+            if (!leading && !req.path().equals("/healthz") && !req.path().equals("/readyz")
+                    && !req.path().equals("/metrics")) { // a standby is scraped too
                 String leader = leadership == null ? "" : leadership.leader();
                 req.response().setStatusCode(503).putHeader("content-type", "application/json")
                         .putHeader("retry-after", "2")
@@ -386,6 +399,7 @@ public final class Manager {
         // The last step closes Vert.x itself, so its completion must not hop back onto a (closed) event loop.
         CompletableFuture<Void> done = new CompletableFuture<>();
         closed.eventually(() -> vertx.executeBlocking(() -> {
+                    observability.close();
                     bdStatus.close();
                     gitPool.close();
                     storePool.close();

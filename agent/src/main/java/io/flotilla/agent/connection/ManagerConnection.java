@@ -51,6 +51,12 @@ public final class ManagerConnection {
     private GrpcClientRequest<AgentMessage, ManagerMessage> stream;
     private long heartbeatTimer = -1;
     private long reconnectTimer = -1;
+    private Runnable onReconnect = () -> { };
+
+    /** Told each time the stream ended and a reconnect is scheduled (metrics). */
+    public void onReconnect(Runnable onReconnect) {
+        this.onReconnect = onReconnect;
+    }
     private boolean stopped;
     private volatile boolean connected;
     private io.vertx.core.Context context;
@@ -261,6 +267,7 @@ public final class ManagerConnection {
             return;
         }
         Duration delay = backoff.next();
+        onReconnect.run();
         LOG.warn("Manager stream down ({}); reconnecting in {} ms (attempt {})", why, delay.toMillis(), backoff.attempts());
         reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connect());
     }

@@ -143,6 +143,14 @@ public final class DeploymentMonitor implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the BD is not tracked
      */
+    /** BDs whose last {@link #status} re-applied drift; taken by {@link #takeDriftCorrected}. */
+    private final java.util.Set<String> driftCorrected = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Whether drift of {@code bdName} was corrected since the last call (its next report says so once). */
+    public boolean takeDriftCorrected(String bdName) {
+        return driftCorrected.remove(bdName);
+    }
+
     public BdStatusReport status(String bdName) {
         Tracked state = tracked.get(bdName);
         if (state == null) {
@@ -155,6 +163,7 @@ public final class DeploymentMonitor implements AutoCloseable {
                 LOG.info("correcting drift of BundleDeployment {}: {}", bdName, report.modifiedStatus());
                 ApplyOutcome outcome = deployer.apply(state.request());
                 track(state.request(), outcome);
+                driftCorrected.add(bdName);
                 report = compute(tracked.get(bdName));
             }
             return report;

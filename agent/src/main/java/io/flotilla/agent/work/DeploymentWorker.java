@@ -79,6 +79,27 @@ public final class DeploymentWorker implements AutoCloseable {
     private final Map<String, Long> unackedSequence = new HashMap<>();
     private final Map<String, DeploymentStatus> lastReported = new HashMap<>();
     private long sequence = System.currentTimeMillis() * 1000;
+    private io.flotilla.agent.metrics.AgentMetrics metrics = io.flotilla.agent.metrics.AgentMetrics.NONE;
+
+    /** Applies, apply duration, API errors, drift corrections and BDs held by state. Call before the first message. */
+    public void observe(io.flotilla.agent.metrics.AgentMetrics metrics) {
+        this.metrics = metrics;
+        metrics.bdStates(() -> {
+            Map<String, Integer> counts = new HashMap<>();
+            wanted.keySet().forEach(bd -> counts.merge(state(bd), 1, Integer::sum));
+            return counts;
+        });
+    }
+
+    /** The BD's status as a report; says once that drift was corrected when the monitor just did. */
+    private DeploymentStatus statusReport(String bd) {
+        DeploymentStatus status = StatusMessages.toProto(monitor.status(bd));
+        if (monitor.takeDriftCorrected(bd)) {
+            metrics.driftCorrected();
+            return status.toBuilder().setDriftCorrected(true).build();
+        }
+        return status;
+    }
     private boolean ownershipLoaded;
 
     /** Pending work of one BD; at most one runs at a time. */
@@ -321,22 +342,26 @@ public final class DeploymentWorker implements AutoCloseable {
                 BundleDeploymentOptions.class);
         List<BundleResource> resources = contents.get(upsert.getContentId());
         RenderedBundle rendered;
+        long start = System.nanoTime();
         try {
             rendered = renderer.render(bd, resources, options,
                     RenderContext.of(BundleNames.helmReleaseName(bd), workDir, kustomize));
         } catch (RenderException e) {
             LOG.warn("BD {}: cannot render deploymentID {}: {}", bd, upsert.getDeploymentId(), e.getMessage());
+            metrics.applied("render_error", System.nanoTime() - start);
             String previous = deployer.ownership(bd).map(OwnedState::deploymentId).orElse("");
             return StatusMessages.toProto(StatusComposer.compose(bd, previous, ApplyFailure.errApplied(e.getMessage()),
                     List.of(), Map.of(), List.of(), List.of()));
         }
         DeploymentRequest request = new DeploymentRequest(bd, upsert.getDeploymentId(), options, rendered.objects());
         ApplyOutcome outcome = deployer.apply(request);
+        metrics.applied(outcome.succeeded() ? "success" : "failure", System.nanoTime() - start);
+        outcome.errors().forEach(error -> metrics.apiError(io.flotilla.agent.metrics.AgentMetrics.reason(error.code())));
         monitor.track(request, outcome);
         LOG.info("BD {}: deploymentID {} applied ({} created, {} patched, {} pruned{})", bd, upsert.getDeploymentId(),
                 outcome.created().size(), outcome.patched().size(), outcome.pruned().size(),
                 outcome.failure() == null ? "" : "; failed: " + outcome.failure().message());
-        return StatusMessages.toProto(monitor.status(bd));
+        return statusReport(bd);
     }
 
     /** An owned object changed: recompute the BD's status soon, once for a burst of events. */
@@ -351,10 +376,7 @@ public final class DeploymentWorker implements AutoCloseable {
             if (!monitor.trackedNames().contains(bd)) {
                 return;
             }
-            submit(bd, () -> {
-                BdStatusReport r = monitor.status(bd);
-                return StatusMessages.toProto(r);
-            });
+            submit(bd, () -> statusReport(bd));
         });
     }
 

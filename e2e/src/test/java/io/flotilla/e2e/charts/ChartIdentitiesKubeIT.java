@@ -87,6 +87,8 @@ class ChartIdentitiesKubeIT {
             flotilla            | create | -                    | secrets                   | -      | fleet-default  | -                   | true
             flotilla            | list   | -                    | secrets                   | -      | -              | -                   | true
             flotilla            | create | -                    | events                    | -      | fleet-default  | -                   | true
+            flotilla            | list   | -                    | events                    | -      | -              | -                   | true
+            flotilla            | delete | -                    | events                    | -      | fleet-default  | apps.1              | true
             flotilla            | create | authentication.k8s.io| tokenreviews              | -      | -              | -                   | true
             flotilla            | create | authorization.k8s.io | subjectaccessreviews      | -      | -              | -                   | true
             flotilla            | create | coordination.k8s.io  | leases                    | -      | flotilla-system| -                   | true

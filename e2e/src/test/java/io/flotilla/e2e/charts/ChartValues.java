@@ -53,6 +53,7 @@ final class ChartValues {
             resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 384Mi}}
             nodeSelector: {kubernetes.io/os: linux}
             tolerations: [{key: edge, operator: Equal, value: "true", effect: NoExecute}]
+            metrics: {enabled: true, port: 9102}
             """;
 
     private ChartValues() {

@@ -204,7 +204,9 @@ class ChartsRenderTest {
         JsonNode deployment = r.one("Deployment");
         assertThat(args(deployment)).containsSequence("--cluster-name", "edge-2")
                 .containsSequence("--labels", "env=prod,region=eu-west")
-                .containsSequence("--state-secret", AGENT_NS + "/edge-flotilla-agent-state");
+                .containsSequence("--state-secret", AGENT_NS + "/edge-flotilla-agent-state")
+                .containsSequence("--metrics-listen", "0.0.0.0:9102");
+        assertThat(container(deployment).path("ports").get(0).path("containerPort").asInt()).isEqualTo(9102);
         JsonNode pod = podSpec(deployment);
         assertThat(pod.path("volumes").toString()).contains("\"secretName\":\"agent-registration\"")
                 .contains("\"key\":\"value\"");

@@ -72,9 +72,13 @@ public final class Fleet implements AutoCloseable {
         return token;
     }
 
+    /** Agents started from now on serve Prometheus metrics here ({@code HOST:PORT}; null: none). */
+    public String agentMetricsListen;
+
     public Agent startAgent(String name, Map<String, String> labels) throws Exception {
         return Agent.start(new AgentConfig(managerUrl(), token, name, labels,
-                clusters.get(name).kubeconfig(), dir.resolve("agent-" + name), Duration.ofSeconds(2)))
+                clusters.get(name).kubeconfig(), dir.resolve("agent-" + name), Duration.ofSeconds(2))
+                        .withMetricsListen(agentMetricsListen))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

@@ -42,6 +42,8 @@ public final class AgentStreamServer {
     private AgentMessageHandler handler = AgentMessageHandler.NONE;
     /** False on a standby replica and while the controllers are not deployed: agents are told to retry elsewhere. */
     private volatile boolean accepting;
+    private io.flotilla.manager.metrics.ManagerMetrics metrics;
+    private final java.util.Set<AgentSession> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     public AgentStreamServer(Blocking blocking, RegistrationService registration, ClusterLiveness liveness,
                              Duration heartbeatInterval) {
@@ -49,6 +51,22 @@ public final class AgentStreamServer {
         this.registration = registration;
         this.liveness = liveness;
         this.heartbeatInterval = heartbeatInterval;
+    }
+
+    /** Counts streams opened, closed and refused; connected agents are a gauge. Call before {@link #bind}. */
+    public void observe(io.flotilla.manager.metrics.ManagerMetrics metrics) {
+        this.metrics = metrics;
+        metrics.gauge("flotilla.agents.connected", "Agents with an open stream to this manager", java.util.Map.of(),
+                this, s -> s.connectedGauge);
+    }
+
+    /** Read by scrapes from another thread: updated on the event loop whenever {@link #sessions} changes size. */
+    private volatile int connectedGauge;
+
+    private void refused(String reason) {
+        if (metrics != null) {
+            metrics.streamRefused(reason);
+        }
     }
 
     /** Plugs in what handles hellos, reports and content requests (BD delivery and status layers). */
@@ -90,6 +108,7 @@ public final class AgentStreamServer {
     public void closeAll() {
         sessions.values().forEach(AgentSession::close);
         sessions.clear();
+        connectedGauge = 0;
     }
 
     private void register(GrpcServerRequest<RegisterRequest, RegisterResponse> request) {
@@ -111,6 +130,9 @@ public final class AgentStreamServer {
 
     private void connect(GrpcServerRequest<AgentMessage, ManagerMessage> request) {
         GrpcServerResponse<AgentMessage, ManagerMessage> response = request.response();
+        if (!accepting) {
+            refused("standby");
+        }
         if (refuseWhenStandby(response)) {
             return;
         }
@@ -118,6 +140,7 @@ public final class AgentStreamServer {
         String auth = request.headers().get(AUTHORIZATION);
         String credential = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : null;
         if (clusterHeader == null || !clusterHeader.contains("/")) {
+            refused("invalid");
             response.status(GrpcStatus.INVALID_ARGUMENT)
                     .statusMessage("missing " + CLUSTER_HEADER + " metadata (namespace/name)").end();
             return;
@@ -141,10 +164,12 @@ public final class AgentStreamServer {
                 return;
             }
             if (!accepting) {
+                refused("standby");
                 refuseWhenStandby(response);
                 return;
             }
             if (ar.failed()) {
+                refused(refusalReason(ar.cause()));
                 LOG.warn("{}: stream refused: {}", cluster, ar.cause().getMessage());
                 fail(response, ar.cause());
                 return;
@@ -157,9 +182,17 @@ public final class AgentStreamServer {
                       GrpcServerResponse<AgentMessage, ManagerMessage> response) {
         AgentSession session = new AgentSession(sessionIds.incrementAndGet(), cluster, response);
         AgentSession previous = sessions.put(cluster, session);
+        connectedGauge = sessions.size();
+        if (metrics != null) {
+            metrics.streamOpened();
+            counted.add(session);
+        }
         if (previous != null) {
             LOG.info("{}: a new stream replaces the previous one", cluster);
             previous.close();
+            if (counted.remove(previous)) {
+                metrics.streamClosed(); // its end may never be heard (a connection that died silently)
+            }
         }
         // The Vert.x client's stream completes on the first message: answer at once.
         response.write(ManagerMessage.newBuilder().setWelcome(Welcome.newBuilder()
@@ -192,11 +225,26 @@ public final class AgentStreamServer {
 
     private void closed(AgentSession session, String why) {
         session.markClosed();
+        if (counted.remove(session)) {
+            metrics.streamClosed();
+        }
         if (sessions.get(session.cluster()) == session) {
             sessions.remove(session.cluster());
+            connectedGauge = sessions.size();
             liveness.disconnected(session.cluster(), why);
             handler.onDisconnect(session);
         }
+    }
+
+    private static String refusalReason(Throwable e) {
+        if (e instanceof AuthException auth) {
+            return switch (auth.code()) {
+                case UNAUTHENTICATED -> "unauthenticated";
+                case PERMISSION_DENIED -> "permission_denied";
+                case INVALID_ARGUMENT, ALREADY_EXISTS -> "invalid";
+            };
+        }
+        return "internal";
     }
 
     private static void fail(GrpcServerResponse<?, ?> response, Throwable e) {

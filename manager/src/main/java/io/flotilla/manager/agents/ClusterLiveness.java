@@ -33,12 +33,14 @@ public final class ClusterLiveness {
     private final StatusWriter statusWriter;
     private final Clock clock;
     private final Duration offlineTimeout;
-    private final Map<ObjectKey, State> states = new HashMap<>();
+    /** Concurrent: metrics scrapes count it from another thread; every change happens on the event loop. */
+    private final Map<ObjectKey, State> states = new java.util.concurrent.ConcurrentHashMap<>();
+    private io.flotilla.manager.events.EventRecorder events = io.flotilla.manager.events.EventRecorder.NONE;
     private final java.util.function.BiConsumer<ObjectKey, Boolean> onlineObserver;
 
     private static final class State {
         boolean connected;
-        boolean offline;
+        volatile boolean offline;
         Instant lastSeen;
         Instant lastPersisted = Instant.EPOCH;
         Boolean apiReachable;
@@ -56,6 +58,16 @@ public final class ClusterLiveness {
         this.offlineTimeout = offlineTimeout;
     }
 
+    /** Clusters by state as a gauge ({@code flotilla_clusters{state="online|offline"}}), and online/offline events. */
+    public void observe(io.flotilla.manager.metrics.ManagerMetrics metrics, io.flotilla.manager.events.EventRecorder events) {
+        this.events = events;
+        for (boolean offline : new boolean[] {false, true}) {
+            metrics.gauge("flotilla.clusters", "Clusters known to this manager's agent liveness, by state",
+                    Map.of("state", offline ? "offline" : "online"), states,
+                    m -> m.values().stream().filter(s -> s.offline == offline).count());
+        }
+    }
+
     /** After a manager start every known cluster counts as disconnected now, so it goes offline unless it returns. */
     public void assumeDisconnected(ObjectKey cluster) {
         State s = states.computeIfAbsent(cluster, k -> new State());
@@ -70,6 +82,10 @@ public final class ClusterLiveness {
         s.lastSeen = clock.instant();
         s.agentVersion = agentVersion;
         LOG.info("{}: agent connected{}", cluster, wasOffline ? " (was offline)" : "");
+        if (wasOffline) {
+            events.normal("Cluster", cluster.namespace(), cluster.name(), "ClusterOnline",
+                    "agent connected again; the cluster is online");
+        }
         onlineObserver.accept(cluster, true);
         persist(cluster, s);
     }
@@ -134,6 +150,9 @@ public final class ClusterLiveness {
                 s.connected = false;
                 LOG.warn("{}: offline, agent last seen {} ({}s ago)", cluster, s.lastSeen,
                         Duration.between(s.lastSeen, now).toSeconds());
+                events.warning("Cluster", cluster.namespace(), cluster.name(), "ClusterOffline",
+                        "no agent stream for longer than the offline timeout (" + offlineTimeout.toSeconds()
+                                + "s); agent last seen " + s.lastSeen);
                 onlineObserver.accept(cluster, false);
                 persist(cluster, s);
             }

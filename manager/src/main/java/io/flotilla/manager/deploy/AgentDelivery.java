@@ -249,6 +249,34 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
         }));
     }
 
+    private io.flotilla.manager.events.EventRecorder events = io.flotilla.manager.events.EventRecorder.NONE;
+
+    /** Apply failures and drift corrections that agents report become events of the BD's Bundle. */
+    public void observe(io.flotilla.manager.events.EventRecorder events) {
+        this.events = events;
+    }
+
+    /** Events for what a report says happened on the cluster (best effort; never delays the report). */
+    private void reportEvents(ObjectKey cluster, DeploymentStatus st) {
+        String failure = st.getErrApplied() ? st.getMessage() : null;
+        for (io.flotilla.proto.v1.Condition c : st.getConditionsList()) {
+            // Deployed=False: ErrApplied (§7.1); Installed=False: objects the API refused as invalid (NotReady)
+            if (failure == null && (c.getType().equals("Deployed") || c.getType().equals("Installed"))
+                    && c.getStatus().equals("False")) {
+                failure = c.getMessage().isEmpty() ? c.getReason() : c.getMessage();
+            }
+        }
+        // BD name = bundle name; the bundle lives in the cluster's namespace (no BundleNamespaceMapping)
+        if (failure != null) {
+            events.warning("Bundle", cluster.namespace(), st.getName(), "ApplyFailed",
+                    "cluster " + cluster.name() + ": " + (failure.isEmpty() ? "apply failed" : failure));
+        }
+        if (st.getDriftCorrected()) {
+            events.normal("Bundle", cluster.namespace(), st.getName(), "DriftCorrected",
+                    "cluster " + cluster.name() + ": drifted objects re-applied (correctDrift)");
+        }
+    }
+
     @Override
     public void onReport(AgentSession session, StatusReport report) {
         ObjectKey cluster = session.cluster();
@@ -273,6 +301,7 @@ public final class AgentDelivery implements AgentMessageHandler, StoreListener {
                 ObjectNode status = Json.object();
                 writeStatus(status, st, sequence);
                 reportObserver.report(bdNamespace, st.getName(), status);
+                reportEvents(cluster, st);
             }
         }
         List<Future<Void>> writes = new ArrayList<>();

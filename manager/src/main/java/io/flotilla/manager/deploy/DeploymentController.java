@@ -97,6 +97,15 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
     private static final int MAX_CHANGES_PER_STEP = 1000;
     private static final int MAX_WRITES_PER_STEP = 10_000;
 
+    private io.flotilla.manager.metrics.ManagerMetrics metrics;
+    private io.flotilla.manager.events.EventRecorder events = io.flotilla.manager.events.EventRecorder.NONE;
+
+    /** Recompute duration and BD changes as metrics; BDs created/deleted per cluster and targeting errors as events. */
+    public void observe(io.flotilla.manager.metrics.ManagerMetrics metrics, io.flotilla.manager.events.EventRecorder events) {
+        this.metrics = metrics;
+        this.events = events;
+    }
+
     public DeploymentController(Store store, Clock clock, TargetingObserver observer) {
         this.observer = observer;
         this.store = store;
@@ -264,7 +273,15 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
             if (kind == Kind.BUNDLE) {
                 notify.add(new BundleKey(key.namespace(), key.name()));
             }
-            step.afterWrite(() -> notify.forEach(this::notifyTargets));
+            if (metrics != null) {
+                metrics.targeting(System.nanoTime() - start, changes.created().size(), changes.updated().size(),
+                        changes.deleted().size());
+            }
+            step.afterWrite(() -> {
+                notify.forEach(this::notifyTargets);
+                bdEvents(changes.created(), "BundleDeploymentsCreated", "created");
+                bdEvents(changes.deleted(), "BundleDeploymentsDeleted", "deleted");
+            });
             if (!changes.isEmpty()) {
                 LOG.info("{} {}: {} BDs to create, {} to update, {} to delete (targeting took {} ms)", key, type.name().toLowerCase(),
                         changes.created().size(), changes.updated().size(), changes.deleted().size(),
@@ -281,6 +298,22 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         } catch (RuntimeException e) {
             LOG.error("{}: targeting failed after a {} event; its BDs are left as they are", key, type, e);
         }
+    }
+
+    /** One event per cluster: which of its BundleDeployments targeting created (or deleted). */
+    private void bdEvents(List<DesiredDeployment> changed, String reason, String verb) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        Map<ClusterKey, List<String>> byCluster = new java.util.TreeMap<>(java.util.Comparator
+                .comparing(ClusterKey::namespace).thenComparing(ClusterKey::name));
+        changed.forEach(d -> byCluster.computeIfAbsent(d.clusterKey(), c -> new ArrayList<>()).add(d.bdName()));
+        byCluster.forEach((cluster, names) -> {
+            java.util.Collections.sort(names);
+            String shown = String.join(", ", names.size() > 10 ? names.subList(0, 10) : names) + (names.size() > 10 ? ", ..." : "");
+            events.normal("Cluster", cluster.namespace(), cluster.name(), reason, names.size() + " BundleDeployment"
+                    + (names.size() == 1 ? "" : "s") + " " + verb + ": " + shown);
+        });
     }
 
     private static <T> boolean setOrRemove(Set<T> set, T item, boolean present) {
@@ -671,6 +704,8 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         observer.bundleError(error.bundle().namespace(), error.bundle().name(),
                 repoOf(new ObjectKey(Kind.BUNDLE, error.bundle().namespace(), error.bundle().name())), error.message());
         LOG.warn("Bundle {}: {}; its BundleDeployments are kept as they are", error.bundle(), error.message());
+        events.warning("Bundle", error.bundle().namespace(), error.bundle().name(), "TargetingError",
+                error.message() + "; its BundleDeployments are kept as they are");
         statusWriter.patch(new ObjectKey(Kind.BUNDLE, error.bundle().namespace(), error.bundle().name()),
                 status -> {
                     Conditions.set(status, TARGETED, false, "TargetingError", error.message(), clock.instant());

@@ -77,6 +77,8 @@ public final class GitRepoController implements StoreListener {
     private final Map<ObjectKey, Follow> follows = new HashMap<>();
     private volatile boolean stopped;
     private final GitAccessPolicy access;
+    private io.flotilla.manager.metrics.ManagerMetrics metrics;
+    private io.flotilla.manager.events.EventRecorder events = io.flotilla.manager.events.EventRecorder.NONE;
 
     /** Event-loop state of one followed GitRepo. */
     private static final class Follow {
@@ -108,6 +110,16 @@ public final class GitRepoController implements StoreListener {
         this.secrets = new GitCredentialsLoader(store);
         this.statusWriter = new StatusWriter(store);
         this.clock = clock;
+    }
+
+    /** Fetches, fetch failures, fetch duration and bundles built as metrics; commits, failures and bundles as events. */
+    public void observe(io.flotilla.manager.metrics.ManagerMetrics metrics, io.flotilla.manager.events.EventRecorder events) {
+        this.metrics = metrics;
+        this.events = events;
+    }
+
+    private void warn(ObjectKey key, String reason, String message) {
+        events.warning("GitRepo", key.namespace(), key.name(), reason, message);
     }
 
     /** Starts following every stored GitRepo; later ones arrive through the store listener. */
@@ -302,6 +314,7 @@ public final class GitRepoController implements StoreListener {
                     Json.text(spec, "revision"), credentials, spec.path("insecureSkipTLSVerify").asBoolean(false),
                     ca == null ? null : decodeCa(ca));
         } catch (GitCredentialsLoader.SecretProblem e) {
+            warn(key, "FetchFailed", "GitCredentials: " + e.getMessage());
             stalled(key, "GitCredentials", e.getMessage(), generation);
             return e.getMessage();
         }
@@ -310,6 +323,7 @@ public final class GitRepoController implements StoreListener {
             if (!refused.equals(previousFailure)) {
                 LOG.warn("{}: {}", key, refused);
             }
+            warn(key, "FetchFailed", "RemoteNotAllowed: " + refused);
             stalled(key, "RemoteNotAllowed", refused, generation);
             return refused;
         }
@@ -328,12 +342,27 @@ public final class GitRepoController implements StoreListener {
             }
             LOG.info("{}: applying commit {} of {} ({})", key, remote, source.safeUrl(), trigger);
             statusWriter.patch(key, status -> status.withObjectProperty("display").put("state", "GitUpdating"));
+            long fetchStart = System.nanoTime();
             FetchResult fetched = fetcher.fetch(source);
+            if (metrics != null) {
+                metrics.gitFetched(System.nanoTime() - fetchStart);
+            }
+            if (!fetched.commit().equals(currentCommit)) {
+                events.normal("GitRepo", key.namespace(), key.name(), "CommitFetched",
+                        "fetched commit " + fetched.commit() + " of " + source.safeUrl());
+            }
             List<ScannedBundle> scanned = scanner.scan(scanRequest(gitRepo, fetched));
             if (scanned.isEmpty()) {
                 throw new BundleReadException(BundleScanner.noResourcesMessage(scanRequest(gitRepo, fetched)));
             }
             int changed = writeBundles(key, scanned, BundleFactory.settings(gitRepo));
+            if (metrics != null) {
+                metrics.bundlesBuilt(scanned.size());
+            }
+            List<String> names = scanned.stream().map(b -> b.name()).sorted().toList();
+            events.normal("GitRepo", key.namespace(), key.name(), "BundlesBuilt", scanned.size() + " bundle"
+                    + (scanned.size() == 1 ? "" : "s") + " built from commit " + fetched.commit() + ": "
+                    + String.join(", ", names.size() > 10 ? names.subList(0, 10) : names) + (names.size() > 10 ? ", ..." : ""));
             statusWriter.patch(key, status -> {
                 status.put("commit", fetched.commit());
                 status.put("observedGeneration", generation);
@@ -358,18 +387,27 @@ public final class GitRepoController implements StoreListener {
             } else {
                 LOG.warn("{}: fetch failed ({}): {}; retrying with backoff", key, e.reason(), message);
             }
+            if (metrics != null) {
+                metrics.gitFetchFailed();
+            }
+            warn(key, "FetchFailed", reason(e.reason()) + ": " + message);
             stalled(key, reason(e.reason()), message, generation);
             return message;
         } catch (BundleReadException e) {
             if (!e.getMessage().equals(previousFailure)) {
                 LOG.warn("{}: commit not applied, previous bundles stay: {}", key, e.getMessage());
             }
+            if (metrics != null) {
+                metrics.bundlesRefused();
+            }
+            warn(key, "BundleRefused", "commit not applied, the previous bundles stay: " + e.getMessage());
             stalled(key, "InvalidBundle", e.getMessage(), generation);
             return e.getMessage();
         } catch (IllegalArgumentException e) {
             if (!String.valueOf(e.getMessage()).equals(previousFailure)) {
                 LOG.warn("{}: commit not applied: {}", key, e.getMessage());
             }
+            warn(key, "InvalidSpec", "commit not applied: " + e.getMessage());
             stalled(key, "InvalidSpec", e.getMessage(), generation);
             return String.valueOf(e.getMessage());
         }

@@ -108,6 +108,15 @@ public final class StatusIndex {
         };
     }
 
+    /** BDs per state ({@code Ready}, {@code NotReady}, ...), walking every BD: for metrics scrapes, not per event. */
+    public Map<String, Integer> bdStates() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (BdEntry e : bds.values()) {
+            counts.merge(e.gitRepoItem.state().wireName(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
     /** Objects the index currently holds data for. */
     public Set<StatusKey> keys() {
         Set<StatusKey> keys = new HashSet<>();

@@ -74,6 +74,36 @@ public final class StatusController implements StoreListener, AutoCloseable {
     /** The last snapshot of every BD, so an agent report can be applied before it is stored. */
     private final Map<BdKey, io.flotilla.manager.status.BdSnapshot> snapshots = new HashMap<>();
 
+    private io.flotilla.manager.metrics.ManagerMetrics metrics;
+    /** nanoTime at arrival of the reports whose status change waits for the next publish; status thread only. */
+    private long[] reportArrivals = new long[16];
+    private int reportArrivalCount;
+    private volatile Map<String, Integer> bdStates = Map.of();
+
+    /**
+     * Report → published latency as a histogram; BDs by state and status stream subscribers as gauges (BDs counted on
+     * the status thread once per scrape).
+     */
+    public void observe(io.flotilla.manager.metrics.ManagerMetrics metrics) {
+        this.metrics = metrics;
+        java.util.List<String> states = java.util.Arrays.stream(io.flotilla.manager.status.BundleState.values())
+                .map(io.flotilla.manager.status.BundleState::wireName).toList();
+        metrics.onScrape(() -> {
+            if (thread.isShutdown()) {
+                return;
+            }
+            try {
+                bdStates = thread.submit(index::bdStates).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("BD states not counted for this scrape: {}", e.toString());
+            }
+        });
+        metrics.labelledGauges("flotilla.bundledeployments", "BundleDeployments by state (Fleet's BD states)", "state",
+                states, () -> bdStates);
+        metrics.gauge("flotilla.status.stream.subscribers", "Open status watches (gRPC StatusService.Watch and SSE)",
+                Map.of(), hub, StatusHub::subscriberCount);
+    }
+
     public StatusController(Store store, StatusHub hub, Clock clock) {
         this.store = store;
         this.hub = hub;
@@ -152,11 +182,19 @@ public final class StatusController implements StoreListener, AutoCloseable {
         if (thread.isShutdown()) {
             return;
         }
+        long arrived = System.nanoTime();
         thread.execute(() -> {
             var snapshot = snapshots.get(new BdKey(bdNamespace, bdName));
             if (snapshot != null) {
                 var updated = BdSnapshots.withReport(snapshot, BdSnapshots.report(reportedStatus));
-                changed(index.apply(new BdEvent.Upserted(updated)));
+                Set<StatusKey> keys = index.apply(new BdEvent.Upserted(updated));
+                changed(keys);
+                if (metrics != null && !keys.isEmpty()) {
+                    if (reportArrivalCount == reportArrivals.length) {
+                        reportArrivals = java.util.Arrays.copyOf(reportArrivals, reportArrivalCount * 2);
+                    }
+                    reportArrivals[reportArrivalCount++] = arrived;
+                }
             }
         });
     }
@@ -334,6 +372,13 @@ public final class StatusController implements StoreListener, AutoCloseable {
         }
         dirty.addAll(toPublish);
         toPublish.clear();
+        if (reportArrivalCount > 0) {
+            long now = System.nanoTime();
+            for (int i = 0; i < reportArrivalCount; i++) {
+                metrics.reportPublished(now - reportArrivals[i]);
+            }
+            reportArrivalCount = 0;
+        }
     }
 
     private static String json(Map<String, Object> status) {

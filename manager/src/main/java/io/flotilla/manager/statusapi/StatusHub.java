@@ -65,6 +65,11 @@ public final class StatusHub {
         return out;
     }
 
+    /** Open subscriptions (status watches). */
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
     /** Registers a listener of every later change; returns the handle to remove it. */
     public Runnable subscribe(Consumer<Entry> listener) {
         subscribers.add(listener);

@@ -330,6 +330,36 @@ public final class MvStoreStore implements Store {
     }
 
     /** Closes the file (every write was committed already); later calls do nothing. */
+    /**
+     * A map of its own in the same file, for best-effort data (events): its writes take no commit of their own and
+     * become durable with the next commit of the store (any object write, {@link #commitPending}, or close).
+     */
+    public MVMap<String, String> sideMap(String name) {
+        if (name.equals(OBJECTS_MAP) || name.equals(META_MAP)) {
+            throw new IllegalArgumentException("map " + name + " belongs to the object store");
+        }
+        return openStringMap(mvStore, name);
+    }
+
+    /** Commits what the side maps hold (callers bound how often: each commit appends a chunk to the file). */
+    public void commitPending() {
+        writeLock.lock();
+        try {
+            if (mvStore.isClosed()) {
+                return;
+            }
+            syncIfDue();
+            commitLock.writeLock().lock();
+            try {
+                mvStore.commit();
+            } finally {
+                commitLock.writeLock().unlock();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         writeLock.lock();

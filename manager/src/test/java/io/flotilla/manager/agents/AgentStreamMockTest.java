@@ -157,6 +157,12 @@ class AgentStreamMockTest {
         assertThat(forged).isEqualTo(GrpcStatus.UNAUTHENTICATED);
         assertThat(Conditions.get(manager.store().get(new ObjectKey(Kind.CLUSTER, "fleet-default", "c-two"))
                 .orElseThrow().path("status"), "AgentConnected")).isNull();
+        // each refusal is counted by its reason on /metrics
+        String metrics = ManagerClient.admin(manager).send("GET", "/metrics", null).body();
+        assertThat(metrics).contains("flotilla_agent_streams_refused_total{reason=\"permission_denied\"} 1.0")
+                .contains("flotilla_agent_streams_refused_total{reason=\"unauthenticated\"} 1.0")
+                .contains("flotilla_agent_streams_refused_total{reason=\"invalid\"} 0.0")
+                .containsPattern("(?m)^flotilla_agent_streams_opened_total [1-9]");
     }
 
     @Test

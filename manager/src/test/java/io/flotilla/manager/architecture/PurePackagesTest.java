@@ -28,7 +28,7 @@ class PurePackagesTest {
     @ValueSource(strings = {"io.flotilla.manager.targeting..", "io.flotilla.manager.status..",
             "io.flotilla.bundle.options..", "io.flotilla.bundle.fleetyaml..", "io.flotilla.manager.api..",
             "io.flotilla.manager.rollout..",
-            "io.flotilla.manager.security.policy.."})
+            "io.flotilla.manager.security.policy..", "io.flotilla.manager.events.."})
     void pureDecisionPackagesImportNoIoLibrary(String pkg) {
         assertThat(classes.stream().filter(c -> c.getPackageName().startsWith(pkg.replace("..", "")))).as(pkg)
                 .isNotEmpty();

@@ -257,6 +257,21 @@ class DeploymentLifecycleMockTest {
         });
         assertThat(storedBds("c1")).containsExactly("a");
         assertThat(storedBds("c2")).containsExactly("a");
+        // what happened, as events: the BDs created per cluster, then the bundle's targeting error
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode error = Json.MAPPER.readTree(ManagerClient.admin(manager).send("GET", "/api/v1/namespaces/" + NS
+                    + "/events?fieldSelector=involvedObject.kind%3DBundle,involvedObject.name%3Da,reason%3DTargetingError",
+                    null).body());
+            assertThat(error.path("items")).singleElement().satisfies(e -> {
+                assertThat(e.path("type").asText()).isEqualTo("Warning");
+                assertThat(e.path("message").asText()).contains("targeting error: cluster c1")
+                        .endsWith("its BundleDeployments are kept as they are");
+            });
+            JsonNode created = Json.MAPPER.readTree(ManagerClient.admin(manager).send("GET", "/api/v1/namespaces/" + NS
+                    + "/events?fieldSelector=involvedObject.kind%3DCluster,involvedObject.name%3Dc1", null).body());
+            assertThat(created.path("items")).singleElement().satisfies(e -> assertThat(e.path("message").asText())
+                    .isEqualTo("1 BundleDeployment created: a"));
+        });
     }
 
     /**

@@ -128,6 +128,23 @@ class GitOpsMockTest {
         });
         assertThat(gitRepoStatus().path("commit").asText()).isEqualTo(third);
         assertThat(bundles()).containsExactly("apps-a");
+
+        // the GitRepo's events tell the story: three commits fetched and built, then the refused one with file:line
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode events = Json.MAPPER.readTree(ManagerClient.admin(manager).send("GET", "/api/v1/namespaces/" + NS
+                    + "/events?fieldSelector=involvedObject.kind%3DGitRepo,involvedObject.name%3Dapps", null).body());
+            List<String> lines = new java.util.ArrayList<>();
+            // (the refused commit is fetched again on each retry: those two events count up, the others stay at 1)
+            events.path("items").forEach(e -> lines.add(e.path("type").asText() + " " + e.path("reason").asText()
+                    + (e.path("reason").asText().equals("BundleRefused") || lines.size() == 6 ? "" : " " + e.path("count").asInt())));
+            assertThat(lines).containsExactly("Normal CommitFetched 1", "Normal BundlesBuilt 1", "Normal CommitFetched 1",
+                    "Normal BundlesBuilt 1", "Normal CommitFetched 1", "Normal BundlesBuilt 1", "Normal CommitFetched",
+                    "Warning BundleRefused");
+            assertThat(events.path("items").get(7).path("message").asText())
+                    .startsWith("commit not applied, the previous bundles stay: ").contains("a/fleet.yaml:3:3");
+            assertThat(events.path("items").get(5).path("message").asText()).isEqualTo("1 bundle built from commit "
+                    + third + ": apps-a");
+        });
     }
 
     @Test
