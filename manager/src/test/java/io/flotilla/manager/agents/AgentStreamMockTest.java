@@ -164,36 +164,4 @@ class AgentStreamMockTest {
                 .contains("flotilla_agent_streams_refused_total{reason=\"invalid\"} 0.0")
                 .containsPattern("(?m)^flotilla_agent_streams_opened_total [1-9]");
     }
-
-    @Test
-    void connectsCancelledDuringTheirCredentialCheckLeaveTheLiveStreamAlone() throws Exception {
-        String credential = register(createToken("cancel", "1h"), "c-live").response().getCredential();
-        java.util.concurrent.atomic.AtomicBoolean liveEnded = new java.util.concurrent.atomic.AtomicBoolean();
-        Promise<Object> welcome = Promise.promise();
-        grpc.request(address, AgentStreamGrpcClient.Connect).onSuccess(req -> {
-            req.headers().set("authorization", "Bearer " + credential);
-            req.headers().set("x-flotilla-cluster", "fleet-default/c-live");
-            req.response().onSuccess(resp -> {
-                resp.handler(welcome::tryComplete);
-                resp.endHandler(v -> liveEnded.set(true));
-                resp.exceptionHandler(e -> liveEnded.set(true));
-            });
-            req.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setAgentVersion("test")).build());
-        });
-        welcome.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-
-        // the same credential, each attempt given up at once: headers and the cancel reach the manager together
-        for (int i = 0; i < 20; i++) {
-            grpc.request(address, AgentStreamGrpcClient.Connect).onSuccess(req -> {
-                req.headers().set("authorization", "Bearer " + credential);
-                req.headers().set("x-flotilla-cluster", "fleet-default/c-live");
-                req.write(AgentMessage.newBuilder().setHello(Hello.newBuilder().setAgentVersion("test")).build());
-                req.cancel();
-            }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        Thread.sleep(1000);
-        assertThat(liveEnded).as("the live agent's stream was closed by a cancelled Connect").isFalse();
-        assertThat(Conditions.get(manager.store().get(new ObjectKey(Kind.CLUSTER, "fleet-default", "c-live")).orElseThrow()
-                .path("status"), "AgentConnected")).isEqualTo("True");
-    }
 }
