@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "flotilla", mixinStandardHelpOptions = true, version = "flotilla 0.1.0",
         description = "GitOps continuous delivery to fleets of Kubernetes clusters.",
         subcommands = {ManagerCommand.class, AgentCommand.class, ApplyCommand.class, GetCommand.class,
-                DeleteCommand.class, TokenCommand.class, UserTokenCommand.class, ClusterCommand.class, TargetCommand.class, StatusCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+                DeleteCommand.class, TokenCommand.class, UserTokenCommand.class, ClusterCommand.class, TargetCommand.class, StatusCommand.class, TestCommand.class, CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class})
 public final class FlotillaCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

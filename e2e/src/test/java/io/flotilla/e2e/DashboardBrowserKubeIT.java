@@ -16,7 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.net.URI;
@@ -27,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,11 +121,13 @@ class DashboardBrowserKubeIT {
         assertThat(browser.executeScript("return document.cookie")).isEqualTo("");
 
         // Drill down: bundles, and per cluster the BD with its non-ready resource.
-        browser.findElement(By.cssSelector(REPO_ROW)).click();
+        click(REPO_ROW);
         await("drill-down").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String detail = text("tr.detail");
             assertThat(detail).contains("Bundle shop-web", "Bundle shop-config", "edge-1", "Deployment shop/web");
+            assertThat(text(REPO_ROW + " td.commit")).matches("[0-9a-f]{12}");
         });
+        saveScreenshot();
 
         // An agent's report changes the page within a second, with no reload (the marker survives).
         browser.executeScript("window.flotillaNoReload = 'still here'");
@@ -161,8 +161,6 @@ class DashboardBrowserKubeIT {
         choose("filter-namespace", "fleet-default");
         assertThat(browser.findElements(By.cssSelector(REPO_ROW))).hasSize(1);
 
-        saveScreenshot();
-
         // Clusters: online, with its BDs.
         browser.findElement(By.id("tab-clusters")).click();
         String clusterRow = "tr.cluster[data-key='fleet-default/edge-1']";
@@ -170,7 +168,7 @@ class DashboardBrowserKubeIT {
             assertThat(text(clusterRow + " td.agent")).isEqualTo("online");
             assertThat(text(clusterRow)).contains("env=prod");
         });
-        browser.findElement(By.cssSelector(clusterRow)).click();
+        click(clusterRow);
         await("cluster drill-down").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(text("#clusters tr.detail")).contains("shop-web", "shop-config"));
         // The agent goes away: the cluster turns offline on the page, still without a reload.
@@ -192,9 +190,16 @@ class DashboardBrowserKubeIT {
         assertThat(browser.executeScript("return document.getElementById(arguments[0]).value", selectId)).isEqualTo(value);
     }
 
+    /** Clicks the first match, found and clicked in one step (rows are replaced on every change). */
+    private void click(String css) {
+        assertThat(browser.executeScript("const e = document.querySelector(arguments[0]);"
+                + "if (e) { e.click(); } return e !== null", css)).as(css).isEqualTo(true);
+    }
+
+    /** The text of the first match, read in one step (the page replaces its rows on every change). */
     private String text(String css) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? null : found.get(0).getText();
+        return (String) browser.executeScript("const e = document.querySelector(arguments[0]);"
+                + "return e ? e.innerText.trim() : null", css);
     }
 
     private Deployment deployment() {

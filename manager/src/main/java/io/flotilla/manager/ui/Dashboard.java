@@ -47,12 +47,20 @@ public final class Dashboard {
     }
 
     public void routes(Router router) {
-        router.get("/ui").handler(ctx -> ctx.redirect(PREFIX));
-        router.get(PREFIX + "*").handler(this::serve);
+        router.get("/ui*").handler(this::serve); // one route: Vert.x matches "/ui" and "/ui/" alike
     }
 
     private void serve(RoutingContext ctx) {
-        String name = ctx.request().path().substring(PREFIX.length());
+        String path = ctx.request().path();
+        if (path.equals("/ui")) {
+            ctx.redirect(PREFIX);
+            return;
+        }
+        if (!path.startsWith(PREFIX)) {
+            ctx.next();
+            return;
+        }
+        String name = path.substring(PREFIX.length());
         if (name.isEmpty()) {
             name = "index.html";
         }

@@ -102,7 +102,7 @@
   const key = o => o.metadata.namespace + '/' + o.metadata.name;
   let reloadTimer = null;
   function reloadObjectsSoon() {
-    if (!reloadTimer) reloadTimer = setTimeout(() => { reloadTimer = null; loadObjects(); }, 300);
+    if (!reloadTimer) reloadTimer = setTimeout(() => { reloadTimer = null; loadObjects(); }, 500);
   }
 
   /** The status stream (SSE) read with fetch, which can send the Authorization header EventSource cannot. */
@@ -173,7 +173,8 @@
     const k = ev.namespace + '/' + ev.name;
     if (ev.deleted) map.delete(k); else map.set(k, ev.status || {});
     if (target !== state) return;
-    if (ev.kind === 'GitRepo' && !state.repoSpecs.has(k)) reloadObjectsSoon();
+    // the commit and the spec live on the object, not in the aggregated status: re-read them after a change
+    if (ev.kind === 'GitRepo') reloadObjectsSoon();
     if (ev.kind === 'Cluster' && !state.clusterObjects.has(k)) reloadObjectsSoon();
     // expanded drill-downs follow the changes of what they show
     if (ev.kind === 'GitRepo' && state.expandedRepos.has(k)) loadDetailSoon('repo:' + k);
@@ -284,7 +285,7 @@
       const row = el('tr', { class: 'row gitrepo', 'data-key': k },
         el('td', { class: 'toggle' }, open ? '▾' : '▸'),
         el('td', {}, ns), el('td', { class: 'name' }, name), el('td', { class: 'mono' }, spec.repo || ''),
-        el('td', { class: 'mono' }, (st.commit || '').slice(0, 12)),
+        el('td', { class: 'mono commit' }, (st.commit || ((state.repoSpecs.get(k) || {}).status || {}).commit || '').slice(0, 12)),
         el('td', { class: 'ready-bds' }, (st.display && st.display.readyBundleDeployments) || ''),
         el('td', {}, (st.readyClusters || 0) + '/' + (st.desiredReadyClusters || 0)),
         el('td', { class: 'state ' + cssState(s), 'data-state': s }, s),
