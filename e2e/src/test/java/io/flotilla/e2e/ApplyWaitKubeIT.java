@@ -95,7 +95,7 @@ class ApplyWaitKubeIT {
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
         assertThat(run.out()).contains("gitrepos/mixed created", "gitrepos/mixed: 1/2 bundledeployments ready");
         assertThat(run.err()).contains("error: timed out after 20s waiting for Ready:", "gitrepos/mixed: 1/2 bundledeployments ready",
-                "bundle mixed-bad: ErrApplied").containsIgnoringCase("widget");
+                "bundle mixed-bad: ", "no matches for kind \"Widget\" in version \"example.com/v1\"");
         assertThat(run.err()).doesNotContain("Exception");
     }
 }
