@@ -3,6 +3,7 @@ package io.flotilla.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -44,12 +45,30 @@ public final class FlotillaCli implements Runnable {
 
     /** What {@code args} needs: the top level with only the command named first, or the whole tree. */
     static CommandLine commandLine(String[] args) {
-        Supplier<Object> command = args.length == 0 ? null : COMMANDS.get(args[0]);
+        if (args.length == 0 || args.length == 1 && List.of("-h", "--help", "-V", "--version").contains(args[0])) {
+            return overview();
+        }
+        Supplier<Object> command = COMMANDS.get(args[0]);
         if (command == null) {
             return commandLine();
         }
         CommandLine top = new CommandLine(new Top());
         top.addSubcommand(args[0], command.get());
+        return configure(top);
+    }
+
+    /**
+     * The top level for its own usage: every command's name and description read from its annotation, without
+     * modelling its options (what {@code flotilla --help} shows needs no more).
+     */
+    static CommandLine overview() {
+        CommandLine top = new CommandLine(new Top());
+        for (Class<?> c : FlotillaCli.class.getAnnotation(Command.class).subcommands()) {
+            Command a = c.getAnnotation(Command.class);
+            CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(a.name()).aliases(a.aliases());
+            spec.usageMessage().header(a.header()).description(a.description()).hidden(a.hidden());
+            top.addSubcommand(a.name(), new CommandLine(spec));
+        }
         return configure(top);
     }
 

@@ -29,7 +29,24 @@ class FlotillaCliTest {
         assertThat(lean).containsExactlyInAnyOrder("manager", "agent", "apply", "get", "delete", "token", "user-token",
                 "cluster", "target", "status", "test");
         assertThat(FlotillaCli.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(full.size());
+        assertThat(FlotillaCli.commandLine(new String[]{"help", "get"}).getSubcommands()).hasSize(full.size());
         assertThat(FlotillaCli.commandLine(new String[]{"gett"}).getSubcommands()).hasSize(full.size());
+    }
+
+    @Test
+    void topLevelHelpAndVersionAreTheFullTrees() {
+        assertThat(FlotillaCli.overview().getUsageMessage()).isEqualTo(FlotillaCli.commandLine().getUsageMessage())
+                .contains("apply", "Create or update the objects", "test", "status");
+        for (String[] args : new String[][]{{"--help"}, {"-h"}, {"--version"}, {}}) {
+            java.io.StringWriter lean = new java.io.StringWriter();
+            java.io.StringWriter full = new java.io.StringWriter();
+            CommandLine l = FlotillaCli.commandLine(args);
+            l.setOut(new java.io.PrintWriter(lean)).setErr(new java.io.PrintWriter(lean));
+            CommandLine f = FlotillaCli.commandLine();
+            f.setOut(new java.io.PrintWriter(full)).setErr(new java.io.PrintWriter(full));
+            assertThat(l.execute(args)).isEqualTo(f.execute(args));
+            assertThat(lean.toString()).as(String.join(" ", args)).isEqualTo(full.toString()).isNotEmpty();
+        }
     }
 
     @Test
