@@ -10,15 +10,20 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster administration.",
+@Command(name = "cluster", description = "Cluster administration.",
         subcommands = ClusterCommand.AllowReregistration.class)
 final class ClusterCommand {
+    @picocli.CommandLine.Mixin
+    StandardHelp standardHelp;
 
-    @Command(name = "allow-reregistration", mixinStandardHelpOptions = true,
+    @Command(name = "allow-reregistration",
             description = "Let the next agent that registers with this cluster's name (and a valid registration token) "
                     + "replace its credential, e.g. after the agent lost its state dir. Once only; the old credential stops "
                     + "working when that happens.")
     static final class AllowReregistration implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        StandardHelp standardHelp;
+
         @Mixin
         ServerOptions server;
 
