@@ -17,12 +17,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "agent",
+@Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run an agent for one downstream cluster: register once, then keep one stream to the manager.")
 final class AgentCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     private static volatile boolean running;
 
     @Option(names = "--manager", required = true, description = "Manager URL, e.g. http://127.0.0.1:8080.")

@@ -16,14 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "apply",
+@Command(name = "apply", mixinStandardHelpOptions = true,
         description = "Create or update the objects of a (multi-document) YAML or JSON file, like kubectl apply. With "
                 + "--wait, then wait until every GitRepo applied is Ready (exit code 0), printing progress; on timeout "
                 + "the non-ready resources are listed and the exit code is 1.")
 final class ApplyCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     /** Ready must hold this long: targeting settles the BDs of a new commit a moment after the commit is recorded. */
     static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(1);
 

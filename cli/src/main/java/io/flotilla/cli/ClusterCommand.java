@@ -10,20 +10,15 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "cluster", description = "Cluster administration.",
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster administration.",
         subcommands = ClusterCommand.AllowReregistration.class)
 final class ClusterCommand {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
 
-    @Command(name = "allow-reregistration",
+    @Command(name = "allow-reregistration", mixinStandardHelpOptions = true,
             description = "Let the next agent that registers with this cluster's name (and a valid registration token) "
                     + "replace its credential, e.g. after the agent lost its state dir. Once only; the old credential stops "
                     + "working when that happens.")
     static final class AllowReregistration implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        StandardHelp standardHelp;
-
         @Mixin
         ServerOptions server;
 

@@ -7,11 +7,8 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "delete", description = "Delete an object.")
+@Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an object.")
 final class DeleteCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     @Mixin
     ServerOptions server;
 

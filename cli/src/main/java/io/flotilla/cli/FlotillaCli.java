@@ -8,15 +8,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** {@code bin/flotilla}: one launcher for the manager, the agent and the admin commands. */
-@Command(name = "flotilla", version = "flotilla 0.1.0",
+@Command(name = "flotilla", mixinStandardHelpOptions = true, version = "flotilla 0.1.0",
         description = "GitOps continuous delivery to fleets of Kubernetes clusters.",
         subcommands = {ManagerCommand.class, AgentCommand.class, ApplyCommand.class, GetCommand.class,
                 DeleteCommand.class, TokenCommand.class, UserTokenCommand.class, ClusterCommand.class, TargetCommand.class, StatusCommand.class, TestCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class FlotillaCli implements Runnable {
-    @CommandLine.Mixin
-    StandardHelp standardHelp;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -105,12 +102,9 @@ public final class FlotillaCli implements Runnable {
     }
 
     /** {@code flotilla} without its subcommands (they are added one by one). */
-    @Command(name = "flotilla", version = "flotilla 0.1.0",
+    @Command(name = "flotilla", mixinStandardHelpOptions = true, version = "flotilla 0.1.0",
             description = "GitOps continuous delivery to fleets of Kubernetes clusters.")
     static final class Top implements Runnable {
-        @CommandLine.Mixin
-        StandardHelp standardHelp;
-
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 

@@ -15,12 +15,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "get", description = "List objects, or show one. With --watch, "
+@Command(name = "get", mixinStandardHelpOptions = true, description = "List objects, or show one. With --watch, "
         + "then print a line for every object that changes, like kubectl get -w.")
 final class GetCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     enum Output { table, wide, yaml, json }
 
     @Mixin

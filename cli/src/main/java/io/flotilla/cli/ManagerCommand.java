@@ -16,14 +16,11 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "manager",
+@Command(name = "manager", mixinStandardHelpOptions = true,
         description = {"Run the manager: gRPC for agents and tooling and the REST API on one port.",
                 "Objects live in an embedded store under --data-dir (default) or, with --store kubernetes, as custom "
                         + "resources of the upstream cluster, with Lease-based leader election between replicas."})
 final class ManagerCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     private static volatile boolean running;
 
     @Option(names = "--data-dir", defaultValue = "./data", description = "Directory of the embedded store (default: ${DEFAULT-VALUE}).")

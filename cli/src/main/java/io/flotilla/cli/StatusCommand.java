@@ -22,14 +22,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "status",
+@Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show GitRepo status from the manager's live status stream: ready BDs x/y, ready clusters x/y, "
                 + "state and message. With --watch the table is redrawn on every change (plain lines when the output "
                 + "is not a terminal).")
 final class StatusCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     @Option(names = "--server", description = "Manager URL (default: env FLOTILLA_SERVER, else the client config's server, "
             + "else https://127.0.0.1:8080).")
     URI server;

@@ -34,13 +34,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "target",
+@Command(name = "target", mixinStandardHelpOptions = true,
         description = "Show which clusters get which BundleDeployment: per cluster, the matched target and customizations "
                 + "(or what excluded it), the merged options and the deploymentID. Works offline on files.")
 final class TargetCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     enum Output { table, yaml, json }
 
     @Option(names = "--bundle", required = true,

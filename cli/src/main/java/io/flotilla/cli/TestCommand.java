@@ -35,13 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "test",
+@Command(name = "test", mixinStandardHelpOptions = true,
         description = "Render each bundle under DIR for a cluster with the given labels, choosing customizations exactly "
                 + "as targeting does, and print the objects (like 'fleet test -l env=dev').")
 final class TestCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
-
     enum Output { yaml, json }
 
     @Parameters(index = "0", description = "A checkout or bundle directory.")

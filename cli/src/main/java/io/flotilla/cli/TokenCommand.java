@@ -10,18 +10,13 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "token", description = "Cluster registration tokens.",
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Cluster registration tokens.",
         subcommands = TokenCommand.Create.class)
 final class TokenCommand {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
 
-    @Command(name = "create",
+    @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a registration token and print it (this is the only time it is shown).")
     static final class Create implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        StandardHelp standardHelp;
-
         @Mixin
         ServerOptions server;
 

@@ -12,19 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "user-token",
+@Command(name = "user-token", mixinStandardHelpOptions = true,
         description = "Bearer tokens for people and tools (REST, SSE, status stream), role admin or viewer. Admin only.",
         subcommands = {UserTokenCommand.Create.class, UserTokenCommand.ListTokens.class, UserTokenCommand.Revoke.class})
 final class UserTokenCommand {
-    @picocli.CommandLine.Mixin
-    StandardHelp standardHelp;
 
-    @Command(name = "create",
+    @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a user token and print it (this is the only time it is shown; only its hash is kept).")
     static final class Create implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        StandardHelp standardHelp;
-
         @Mixin
         ServerOptions server;
 
@@ -58,11 +53,8 @@ final class UserTokenCommand {
         }
     }
 
-    @Command(name = "list", description = "List user tokens (names and roles, never the tokens).")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List user tokens (names and roles, never the tokens).")
     static final class ListTokens implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        StandardHelp standardHelp;
-
         @Mixin
         ServerOptions server;
 
@@ -85,11 +77,8 @@ final class UserTokenCommand {
         }
     }
 
-    @Command(name = "revoke", description = "Revoke a user token: requests with it are refused at once.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a user token: requests with it are refused at once.")
     static final class Revoke implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        StandardHelp standardHelp;
-
         @Mixin
         ServerOptions server;
 
