@@ -40,7 +40,7 @@ public final class FlotillaCli implements Runnable {
 
     /** The whole command tree. */
     public static CommandLine commandLine() {
-        return configure(new CommandLine(new FlotillaCli(), FACTORY));
+        return configure(new CommandLine(new FlotillaCli()));
     }
 
     /** What {@code args} needs: the top level with only the command named first, or the whole tree. */
@@ -52,8 +52,8 @@ public final class FlotillaCli implements Runnable {
         if (command == null) {
             return commandLine();
         }
-        CommandLine top = new CommandLine(new Top(), FACTORY);
-        top.addSubcommand(args[0], new CommandLine(command.get(), FACTORY));
+        CommandLine top = new CommandLine(new Top());
+        top.addSubcommand(args[0], command.get());
         return configure(top);
     }
 
@@ -62,40 +62,15 @@ public final class FlotillaCli implements Runnable {
      * modelling its options (what {@code flotilla --help} shows needs no more).
      */
     static CommandLine overview() {
-        CommandLine top = new CommandLine(new Top(), FACTORY);
+        CommandLine top = new CommandLine(new Top());
         for (Class<?> c : FlotillaCli.class.getAnnotation(Command.class).subcommands()) {
             Command a = c.getAnnotation(Command.class);
             CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(a.name()).aliases(a.aliases());
             spec.usageMessage().header(a.header()).description(a.description()).hidden(a.hidden());
-            top.addSubcommand(a.name(), new CommandLine(spec, FACTORY));
+            top.addSubcommand(a.name(), new CommandLine(spec));
         }
         return configure(top);
     }
-
-    /**
-     * Creates commands, converters and option collections. Not picocli's default factory: its class initialiser looks
-     * for Groovy, and a class that is not there is looked for in every jar of the class path (~90), at every start.
-     */
-    static final CommandLine.IFactory FACTORY = new CommandLine.IFactory() {
-        @Override
-        public <K> K create(Class<K> type) throws Exception {
-            if (type.isInterface()) {
-                Object collection = java.util.SortedMap.class.isAssignableFrom(type) ? new java.util.TreeMap<>()
-                        : Map.class.isAssignableFrom(type) ? new java.util.LinkedHashMap<>()
-                        : java.util.SortedSet.class.isAssignableFrom(type) ? new java.util.TreeSet<>()
-                        : java.util.Set.class.isAssignableFrom(type) ? new java.util.LinkedHashSet<>()
-                        : java.util.Queue.class.isAssignableFrom(type) ? new java.util.ArrayDeque<>()
-                        : java.util.Collection.class.isAssignableFrom(type) ? new java.util.ArrayList<>() : null;
-                if (collection == null) {
-                    throw new CommandLine.InitializationException("cannot create an instance of " + type.getName());
-                }
-                return type.cast(collection);
-            }
-            java.lang.reflect.Constructor<K> constructor = type.getDeclaredConstructor();
-            constructor.setAccessible(true);
-            return constructor.newInstance();
-        }
-    };
 
     private static CommandLine configure(CommandLine commandLine) {
         return commandLine.setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler(FlotillaCli::unexpected);
