@@ -72,18 +72,34 @@ final class CliStartupBench {
                                 String expected, int runs, double budgetSeconds) throws Exception {
         once(launcher, dir, name, args, expected);
         double[] seconds = new double[runs];
+        double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
+            double before = childrenCpuSeconds();
             seconds[i] = once(launcher, dir, name, args, null);
+            cpu[i] = childrenCpuSeconds() - before;
         }
         ObjectNode r = raw.addObject();
         r.put("command", "bin/flotilla " + String.join(" ", args));
         r.set("seconds", io.flotilla.manager.api.Json.MAPPER.valueToTree(seconds));
+        r.set("cpuSeconds", io.flotilla.manager.api.Json.MAPPER.valueToTree(cpu));
         r.put("loadAverage", Report.loadAverage());
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
         double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
         report.figure(name + "_median", Math.round(median * 1000) / 1000.0, budgetSeconds, "s");
         report.info(name + "_min", Math.round(sorted[0] * 1000) / 1000.0, "s");
+        double[] cpuSorted = cpu.clone();
+        Arrays.sort(cpuSorted);
+        // CPU time (user + system, launcher and JVM) depends less on what else the machine runs than wall time
+        report.info(name + "_cpu_median", Math.round(cpuSorted[runs / 2] * 1000) / 1000.0, "CPU-s");
+    }
+
+    /** User + system time of this JVM's finished (waited-for) child processes: fields 16 and 17 of /proc/self/stat. */
+    private static double childrenCpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after "pid (comm) ", field 3 (state) is f[0]: cutime (16) and cstime (17) are f[13] and f[14]
+        return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / (double) AgentFootprintBench.clockTicks();
     }
 
     /** One process run: its wall time in seconds; fails on a non-zero exit or (when given) output without {@code expected}. */
