@@ -37,7 +37,9 @@ public final class AccessHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String path = ctx.request().path();
+        // As the router resolves it ("/ui/../apis/..." is "/apis/..."): a raw path could name an open or a permitted
+        // path and reach another.
+        String path = ctx.normalizedPath();
         if (OPEN_PATHS.contains(path) || io.flotilla.manager.ui.Dashboard.isAssetPath(path)) {
             ctx.next();
             return;
