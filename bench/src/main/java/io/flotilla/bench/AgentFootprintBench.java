@@ -371,7 +371,7 @@ final class AgentFootprintBench {
         return query.contains("watch=true") ? path + "?watch" : path;
     }
 
-    private static long clockTicks() {
+    static long clockTicks() {
         try {
             Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
             String out = new String(p.getInputStream().readAllBytes()).trim();

@@ -7,7 +7,7 @@ import java.util.List;
 /** {@code bench/run EXPERIMENT|all}: runs experiments, writes their JSON reports, prints BENCH lines. */
 public final class BenchMain {
     private static final List<String> EXPERIMENTS = List.of("targeting", "status", "status-10k", "fleet-50x50", "kube-50x50", "gitops", "agent-memory",
-            "agent-footprint");
+            "agent-footprint", "cli-startup");
 
     private BenchMain() {
     }
@@ -44,6 +44,7 @@ public final class BenchMain {
                 case "agent-memory" -> AgentMemoryBench.run(commit, 1000, 100, 50);
                 // BENCH_JAVA_OPTS=-Dfootprint.helm=false skips the Helm phase; footprint.settle/window shorten it
                 case "agent-footprint" -> AgentFootprintBench.run(commit, AgentFootprintBench.Setup.fromProperties());
+                case "cli-startup" -> CliStartupBench.run(commit, Integer.getInteger("cli.runs", 10));
                 default -> {
                     System.err.println("unknown experiment " + experiment + " (known: " + String.join(", ", EXPERIMENTS) + ")");
                     System.exit(2);

@@ -26,7 +26,8 @@ final class ApiClient {
     ApiClient(ServerOptions.ClientSettings settings) {
         this.settings = settings;
         this.server = settings.server();
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        // HTTP/1.1: one request or a few, where HTTP/2's machinery only costs start-up time
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
         if ("https".equalsIgnoreCase(server.getScheme())) {
             b.sslContext(ClientConfig.sslContext(settings.caPem()));
         }

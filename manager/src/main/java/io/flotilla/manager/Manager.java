@@ -287,6 +287,7 @@ public final class Manager {
         Router router = restApi.router(vertx, r -> {
             r.get("/status/watch").handler(sse::handle);
             r.post("/webhooks/git").handler(this::webhook);
+            new io.flotilla.manager.ui.Dashboard().routes(r);
             security.routes(r, RestApi::fail);
             observability.routes(r);
         });

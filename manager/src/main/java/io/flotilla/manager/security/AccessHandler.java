@@ -17,7 +17,8 @@ import java.util.function.BiConsumer;
 /**
  * Authentication and authorisation in front of the REST API and the SSE status stream: the bearer token is resolved
  * by the {@link Authenticator}, the request judged by {@link AccessPolicy}. No token or a bad one: 401; not allowed:
- * 403. {@code /healthz}, {@code /readyz} and the git webhook (which checks its own signature) stay open.
+ * 403. {@code /healthz}, {@code /readyz}, the git webhook (which checks its own signature) and the dashboard's static
+ * files (no data: the page sends a token with each API call) stay open.
  */
 public final class AccessHandler implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(AccessHandler.class);
@@ -40,8 +41,10 @@ public final class AccessHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String path = ctx.request().path();
-        if (OPEN_PATHS.contains(path)) {
+        // As the router resolves it ("/ui/../apis/..." is "/apis/..."): a raw path could name an open or a permitted
+        // path and reach another.
+        String path = ctx.normalizedPath();
+        if (OPEN_PATHS.contains(path) || io.flotilla.manager.ui.Dashboard.isAssetPath(path)) {
             ctx.next();
             return;
         }

@@ -95,7 +95,7 @@ public record ClientConfig(String apiVersion, String kind, String server, String
             }
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
-            List<X509Certificate> certs = TlsMaterial.readCertificates(caPem.getBytes(StandardCharsets.US_ASCII));
+            List<X509Certificate> certs = PemCertificates.read(caPem.getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < certs.size(); i++) {
                 trust.setCertificateEntry("ca-" + i, certs.get(i));
             }

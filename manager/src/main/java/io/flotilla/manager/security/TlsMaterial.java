@@ -21,9 +21,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -36,9 +34,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -271,15 +267,7 @@ public final class TlsMaterial {
     }
 
     public static List<X509Certificate> readCertificates(byte[] pem) throws CertificateException {
-        List<X509Certificate> out = new ArrayList<>();
-        try (InputStream in = new ByteArrayInputStream(pem)) {
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                out.add((X509Certificate) c);
-            }
-        } catch (IOException impossible) {
-            throw new CertificateException(impossible);
-        }
-        return out;
+        return PemCertificates.read(pem);
     }
 
     private static PrivateKey readPrivateKey(String pem) throws GeneralSecurityException {

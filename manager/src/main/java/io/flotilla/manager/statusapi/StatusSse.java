@@ -62,6 +62,9 @@ public final class StatusSse {
         o.put("namespace", e.key().namespace());
         o.put("name", e.key().name());
         o.put("version", e.version());
+        if (e.deleted()) {
+            o.put("deleted", true); // the object went away: consumers drop it
+        }
         try {
             o.set("status", Json.MAPPER.readTree(e.json()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {

@@ -112,6 +112,23 @@ class AccessControlMockTest {
         assertThat(viewer.send("POST", "/auth/v1/usertokens", "{\"name\":\"escalate\",\"role\":\"admin\"}").statusCode())
                 .isEqualTo(403);
         assertThat(manager.store().get(new ObjectKey(Kind.GIT_REPO, "fleet-default", "no"))).isEmpty();
+        // dot segments are judged as the router resolves them, not as written
+        assertThat(viewer.send("GET", "/api/v1/namespaces/fleet-default/configmaps/../secrets", null).statusCode()).isEqualTo(403);
+        assertThat(viewer.send("GET", "/auth/v1/whoami/../usertokens", null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theDashboardPageIsOpenButNothingBehindIt() throws Exception {
+        ManagerClient anonymous = admin.withToken(null);
+        HttpResponse<String> page = anonymous.send("GET", "/ui/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-security-policy").orElse("")).startsWith("default-src 'none'");
+        assertThat(anonymous.send("GET", "/ui/app.js", null).headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(anonymous.send("GET", "/ui", null).statusCode()).isEqualTo(302);
+        assertThat(anonymous.send("GET", "/ui/nothing.js", null).statusCode()).isEqualTo(404);
+        for (String sneaky : new String[]{"/ui/.." + GITREPOS, "/ui/%2e%2e" + GITREPOS, "/ui/../status/watch?kind=GitRepo"}) {
+            assertThat(anonymous.send("GET", sneaky, null).statusCode()).as(sneaky).isEqualTo(401);
+        }
     }
 
     @Test
