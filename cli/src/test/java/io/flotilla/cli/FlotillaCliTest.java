@@ -27,7 +27,7 @@ class FlotillaCliTest {
             }
         }
         assertThat(lean).containsExactlyInAnyOrder("manager", "agent", "apply", "get", "delete", "token", "user-token",
-                "cluster", "target", "status", "test");
+                "cluster", "target", "status", "test", "events", "describe");
         assertThat(FlotillaCli.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(full.size());
         assertThat(FlotillaCli.commandLine(new String[]{"help", "get"}).getSubcommands()).hasSize(full.size());
         assertThat(FlotillaCli.commandLine(new String[]{"gett"}).getSubcommands()).hasSize(full.size());
