@@ -569,14 +569,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         List<StoreOp> ops = writes.ops();
         if (!ops.isEmpty()) {
             try {
-                List<ObjectNode> written = store.apply(ops);
-                for (int i = 0; i < ops.size(); i++) {
-                    if (ops.get(i) instanceof StoreOp.Delete delete) {
-                        bds.remove(delete.key());
-                    } else if (Json.kind(written.get(i)).orElse(null) == Kind.BUNDLE_DEPLOYMENT) {
-                        bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
-                    }
-                }
+                writeAndRemember(ops);
             } catch (RuntimeException e) {
                 LOG.warn("{} BD writes of one step failed ({}); reconciling every BD with targeting again", ops.size(),
                         e.getMessage());
@@ -593,6 +586,18 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         writes.afterWrite.forEach(Runnable::run);
     }
 
+    /** Writes a batch of BD writes and takes the written BDs into the rollout's view. */
+    private void writeAndRemember(List<StoreOp> ops) {
+        List<ObjectNode> written = store.apply(ops);
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i) instanceof StoreOp.Delete delete) {
+                bds.remove(delete.key());
+            } else {
+                bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
+            }
+        }
+    }
+
     /** After a failed batch: the writes that make the store equal to targeting, one bundle's at a time. */
     private void resync() {
         Step all = reconcileAll(Set.copyOf(failing));
@@ -604,14 +609,7 @@ public final class DeploymentController implements StoreListener, AutoCloseable 
         }
         byBundle.forEach((group, ops) -> {
             try {
-                List<ObjectNode> written = store.apply(ops);
-                for (int i = 0; i < ops.size(); i++) {
-                    if (ops.get(i) instanceof StoreOp.Delete delete) {
-                        bds.remove(delete.key());
-                    } else {
-                        bds.put(Json.key(written.get(i)), rolloutFacts(written.get(i)));
-                    }
-                }
+                writeAndRemember(ops);
             } catch (RuntimeException e) {
                 LOG.error("BDs of {} could not be written ({}); they are written again on the next change", group,
                         e.getMessage());
